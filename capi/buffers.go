@@ -1,0 +1,125 @@
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include -DSTORE_TYPES_ONLY
+#include <stdlib.h>
+#include "store.h"
+*/
+import "C"
+
+import (
+	"encoding/binary"
+	"math"
+	"sync"
+	"unsafe"
+)
+
+// Every buffer handed to C is malloc'd and recorded, so store_bytes_free
+// frees only what the library returned (a stray or repeated pointer is
+// ignored, not a double free) and leak tests can count what is outstanding.
+var buffers = struct {
+	sync.Mutex
+	live map[unsafe.Pointer]struct{}
+}{live: map[unsafe.Pointer]struct{}{}}
+
+// giveBytes copies b into a new C buffer and hands it to *out. The buffer
+// is never NULL, even for no bytes, so a returned value is told from a
+// freed one.
+func giveBytes(b []byte, out *C.store_bytes) {
+	p := C.malloc(C.size_t(max(len(b), 1)))
+	if p == nil {
+		panic("libstore: out of memory")
+	}
+	copy(unsafe.Slice((*byte)(p), len(b)), b)
+	buffers.Lock()
+	buffers.live[p] = struct{}{}
+	buffers.Unlock()
+	out.ptr = (*C.uint8_t)(p)
+	out.len = C.size_t(len(b))
+}
+
+func giveString(s string, out *C.store_bytes) {
+	giveBytes(unsafe.Slice(unsafe.StringData(s), len(s)), out)
+}
+
+//export store_bytes_free
+func store_bytes_free(b *C.store_bytes) {
+	defer func() { _ = recover() }() // returns void: nothing to report
+	if b == nil || b.ptr == nil {
+		return
+	}
+	p := unsafe.Pointer(b.ptr)
+	buffers.Lock()
+	_, ours := buffers.live[p]
+	delete(buffers.live, p)
+	buffers.Unlock()
+	if ours {
+		C.free(p)
+	}
+	b.ptr, b.len = nil, 0
+}
+
+//export store_outstanding_buffers
+func store_outstanding_buffers() C.uint64_t {
+	buffers.Lock()
+	defer buffers.Unlock()
+	return C.uint64_t(len(buffers.live))
+}
+
+// results builds one result buffer: u32 count, then per hit u32 key_len,
+// u32 val_len, f64 dist, key, value; little-endian, unaligned.
+type results struct {
+	buf   []byte
+	count uint32
+	err   error
+}
+
+const missing = math.MaxUint32
+
+var resultPool = sync.Pool{New: func() any { return &results{buf: make([]byte, 0, 4096)} }}
+
+func newResults() *results {
+	r := resultPool.Get().(*results)
+	r.buf = append(r.buf[:0], 0, 0, 0, 0)
+	r.count, r.err = 0, nil
+	return r
+}
+
+// add appends a hit and reports whether the caller may go on.
+func (r *results) add(key, value string, dist float64) bool {
+	if len(key) >= missing || len(value) >= missing || r.count == math.MaxUint32 {
+		r.err = invalid("a result over 4 GiB cannot be returned in one buffer")
+		return false
+	}
+	r.buf = r.header(len(key), uint32(len(value)), dist)
+	r.buf = append(append(r.buf, key...), value...)
+	return true
+}
+
+// addMissing appends a key that has no value.
+func (r *results) addMissing(key string) {
+	r.buf = append(r.header(len(key), missing, 0), key...)
+}
+
+func (r *results) header(keyLen int, valLen uint32, dist float64) []byte {
+	r.count++
+	b := binary.LittleEndian.AppendUint32(r.buf, uint32(keyLen))
+	b = binary.LittleEndian.AppendUint32(b, valLen)
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(dist))
+}
+
+// finish hands the buffer to *out unless err (or the builder's own error)
+// is set, and returns the error. The builder goes back to the pool.
+func (r *results) finish(err error, out *C.store_bytes) error {
+	if err == nil {
+		err = r.err
+	}
+	if err == nil {
+		binary.LittleEndian.PutUint32(r.buf, r.count)
+		giveBytes(r.buf, out)
+	}
+	if cap(r.buf) <= 1<<20 { // do not pin a huge result's memory
+		resultPool.Put(r)
+	}
+	return err
+}

@@ -1,0 +1,161 @@
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include -DSTORE_TYPES_ONLY
+#include "store.h"
+*/
+import "C"
+
+import (
+	"time"
+	"unsafe"
+
+	"spatialstore/store"
+)
+
+//export store_set
+func store_set(h C.store_t, k *C.uint8_t, kl C.size_t, v *C.uint8_t, vl C.size_t, ttlMs C.int64_t) (st C.int32_t) {
+	defer guard(&st)
+	key, err := copyIn(k, kl, "key")
+	if err != nil {
+		return fail(err)
+	}
+	val, err := copyIn(v, vl, "value")
+	if err != nil {
+		return fail(err)
+	}
+	return fail(withTarget(h, func(rw store.ReadWriter) error {
+		return rw.Set(key, val, time.Duration(ttlArg(ttlMs)))
+	}))
+}
+
+//export store_get
+func store_get(h C.store_t, k *C.uint8_t, kl C.size_t, val *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	if val == nil {
+		return fail(invalid("val is NULL"))
+	}
+	val.ptr, val.len = nil, 0
+	key, err := borrow(k, kl, "key")
+	if err != nil {
+		return fail(err)
+	}
+	return fail(withTarget(h, func(rw store.ReadWriter) error {
+		v, err := rw.Get(key)
+		if err == nil {
+			giveString(v, val)
+		}
+		return err
+	}))
+}
+
+//export store_delete
+func store_delete(h C.store_t, k *C.uint8_t, kl C.size_t) (st C.int32_t) {
+	defer guard(&st)
+	key, err := copyIn(k, kl, "key")
+	if err != nil {
+		return fail(err)
+	}
+	return fail(withTarget(h, func(rw store.ReadWriter) error { return rw.Delete(key) }))
+}
+
+//export store_ttl
+func store_ttl(h C.store_t, k *C.uint8_t, kl C.size_t, ttlMs *C.int64_t) (st C.int32_t) {
+	defer guard(&st)
+	if ttlMs == nil {
+		return fail(invalid("ttl_ms is NULL"))
+	}
+	*ttlMs = 0
+	key, err := borrow(k, kl, "key")
+	if err != nil {
+		return fail(err)
+	}
+	return fail(withTarget(h, func(rw store.ReadWriter) error {
+		d, err := rw.TTL(key)
+		if err != nil {
+			return err
+		}
+		if d < 0 {
+			*ttlMs = -1
+		} else {
+			*ttlMs = C.int64_t((d + time.Millisecond - 1) / time.Millisecond)
+		}
+		return nil
+	}))
+}
+
+// kvItems views n store_kv structs from C.
+func kvItems(items *C.store_kv, n C.size_t) ([]C.store_kv, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	if items == nil {
+		return nil, invalid("items is NULL with n = %d", uint64(n))
+	}
+	return unsafe.Slice(items, int(n)), nil
+}
+
+//export store_set_many
+func store_set_many(h C.store_t, items *C.store_kv, n C.size_t) (st C.int32_t) {
+	defer guard(&st)
+	kvs, err := kvItems(items, n)
+	if err != nil {
+		return fail(err)
+	}
+	batch := make([]store.Item, len(kvs))
+	for i := range kvs {
+		it := &kvs[i]
+		if batch[i].Key, err = copyIn(it.key, it.key_len, "key"); err == nil {
+			batch[i].Value, err = copyIn(it.val, it.val_len, "value")
+		}
+		if err != nil {
+			return fail(invalid("item %d: %v", i, err))
+		}
+		batch[i].TTL = time.Duration(ttlArg(it.ttl_ms))
+	}
+	return fail(withTarget(h, func(rw store.ReadWriter) error { return rw.SetMany(batch) }))
+}
+
+//export store_get_many
+func store_get_many(h C.store_t, keys *C.store_kv, n C.size_t, out *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	if out == nil {
+		return fail(invalid("out is NULL"))
+	}
+	out.ptr, out.len = nil, 0
+	kvs, err := kvItems(keys, n)
+	if err != nil {
+		return fail(err)
+	}
+	names := make([]string, len(kvs))
+	for i := range kvs {
+		if names[i], err = borrow(kvs[i].key, kvs[i].key_len, "key"); err != nil {
+			return fail(invalid("key %d: %v", i, err))
+		}
+	}
+	res := newResults()
+	err = withTarget(h, func(rw store.ReadWriter) error {
+		return rw.GetMany(names, func(i int, value string, found bool) {
+			if found {
+				res.add(names[i], value, 0)
+			} else {
+				res.addMissing(names[i])
+			}
+		})
+	})
+	return fail(res.finish(err, out))
+}
+
+//export store_len
+func store_len(h C.store_t, n *C.uint64_t) (st C.int32_t) {
+	defer guard(&st)
+	if n == nil {
+		return fail(invalid("n is NULL"))
+	}
+	*n = 0
+	return fail(withTarget(h, func(rw store.ReadWriter) error {
+		c, err := rw.Len()
+		*n = C.uint64_t(c)
+		return err
+	}))
+}

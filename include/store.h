@@ -1,0 +1,355 @@
+/*
+ * store.h: an embedded key-value and spatial store (BuntDB's engine) behind
+ * a handle-based C API. Link with -lstore (libstore.so).
+ *
+ * Conventions that hold for every function below unless it says otherwise:
+ *
+ * Handles. A store_t names an open database or an open transaction. Handles
+ * are never 0 and never reused: a closed, committed, rolled-back or unknown
+ * handle gives STORE_ERR_BAD_HANDLE, never a crash. Every data function
+ * takes either kind: on a database it runs in a transaction of its own, on
+ * a transaction it joins it.
+ *
+ * Threads. Every function is thread-safe. A database handle may be used
+ * from many threads at once: readers run in parallel, writers one at a time.
+ * Calls on one transaction handle from several threads are serialised.
+ *
+ * Blocking. A call that reads waits while a write transaction is open on
+ * another thread; a call that writes (and store_begin with writable != 0)
+ * waits for every open transaction on other threads. A database-level call
+ * made on the thread that began a still-open transaction of that database
+ * would wait for itself forever: it returns STORE_ERR_WOULD_DEADLOCK
+ * instead. Use the transaction handle there.
+ *
+ * Errors. Functions return a store_status. On failure nothing was changed,
+ * output parameters are left zeroed (NULL / 0), and store_last_error gives
+ * the calling thread a message. STORE_ERR_INTERNAL means a bug in the
+ * library that was caught before it could reach the caller.
+ *
+ * Memory. Bytes the library returns are in a store_bytes that the caller
+ * owns and releases with store_bytes_free, and with nothing else. The
+ * library keeps no pointer the caller passed after the call returns.
+ *
+ * Bytes in: a (pointer, length) pair; keys and values may hold NUL bytes. A
+ * NULL pointer with length 0 is the empty string; with any other length it
+ * is STORE_ERR_INVALID_ARG. Strings in (paths, index names, patterns, JSON
+ * paths): NUL-terminated UTF-8, NULL only where a function says so.
+ *
+ * Host process. libstore.so carries a Go runtime: load it once per process
+ * and never unload it (dlclose does not unload it safely). A Go program
+ * imports the Go package `store` instead of loading this library, because a
+ * process holds one Go runtime. Do not fork without exec once the library
+ * is loaded: the child has one thread and the runtime's others are gone.
+ * Signal handlers the host installs must use SA_ONSTACK, or the Go runtime
+ * may crash when a signal arrives on one of its threads.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The ABI this header describes. store_abi_version() returns the ABI of the
+ * loaded library; a program should refuse to run when they differ. */
+#define STORE_ABI_VERSION 1
+
+/* A database or transaction handle. 0 is never a valid handle. */
+typedef uint64_t store_t;
+
+/* Status codes: 0 is success, 1 a miss, negative values errors. */
+typedef int32_t store_status;
+#define STORE_OK 0
+#define STORE_NOT_FOUND 1                /* the key is not there (or has expired) */
+#define STORE_ERR_INVALID_ARG (-1)       /* NULL where not allowed, bad geometry, bad option */
+#define STORE_ERR_BAD_HANDLE (-2)        /* 0, unknown, closed or finished handle */
+#define STORE_ERR_CLOSED (-3)            /* the database was closed during the call */
+#define STORE_ERR_TX_READ_ONLY (-4)      /* a write through a read-only transaction */
+#define STORE_ERR_TX_CLOSED (-5)         /* the transaction ended during the call */
+#define STORE_ERR_INDEX_EXISTS (-6)      /* an index of that name has another definition */
+#define STORE_ERR_NO_INDEX (-7)          /* no such index, or one of the wrong kind */
+#define STORE_ERR_WOULD_DEADLOCK (-8)    /* a database-level call from a thread holding a transaction */
+#define STORE_ERR_IO (-9)                /* the operating system refused a read or write */
+#define STORE_ERR_CORRUPT (-10)          /* a file or snapshot that is not a valid store */
+#define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open, shrink running */
+#define STORE_ERR_INTERNAL (-12)         /* a bug in the library, caught */
+
+/* Sync policies for file-backed stores. */
+#define STORE_SYNC_NEVER 0        /* leave flushing to the OS: fastest, a crash may lose recent writes */
+#define STORE_SYNC_EVERY_SECOND 1 /* fsync once a second: a crash loses at most ~1 s (default) */
+#define STORE_SYNC_ALWAYS 2       /* fsync before every commit returns: acknowledged writes survive */
+
+/* Kinds of ordered index, for store_create_index. */
+#define STORE_INDEX_STRING 0              /* case-insensitive text */
+#define STORE_INDEX_BINARY 1              /* bytes, memcmp order */
+#define STORE_INDEX_INT 2                 /* signed decimal integers */
+#define STORE_INDEX_UINT 3                /* unsigned decimal integers */
+#define STORE_INDEX_FLOAT 4               /* decimal floating point */
+#define STORE_INDEX_JSON 5                /* the value at a gjson path, case-insensitive */
+#define STORE_INDEX_JSON_CASE_SENSITIVE 6 /* the value at a gjson path, case-sensitive */
+
+/* Flags for store_scan. */
+#define STORE_SCAN_DESC 1 /* walk from the high end of the range down */
+
+/* The largest number of dimensions of a spatial index. */
+#define STORE_MAX_DIMS 20
+
+/* Options for store_open. Fill with store_options_default, then change. */
+typedef struct store_options {
+    int32_t sync_policy;            /* STORE_SYNC_*; ignored in memory */
+    int32_t auto_shrink_percentage; /* rewrite the file when it grew this much since the last rewrite; >= 0 */
+    int64_t auto_shrink_min_size;   /* no background rewrite below this many bytes; >= 0 */
+    int32_t auto_shrink_disabled;   /* non-zero: no background rewrite (store_shrink still works) */
+} store_options;
+
+/* Bytes owned by the caller once returned; release with store_bytes_free.
+ * ptr is never NULL for a returned buffer, even when len is 0. */
+typedef struct store_bytes {
+    uint8_t *ptr;
+    size_t len;
+} store_bytes;
+
+/* One item for store_set_many (key, value, ttl) and store_get_many (key
+ * only: val and ttl_ms are ignored there). */
+typedef struct store_kv {
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *val;
+    size_t val_len;
+    int64_t ttl_ms; /* <= 0: no expiry */
+} store_kv;
+
+/*
+ * Result buffers. store_get_many, store_scan, store_intersects, store_within
+ * and store_nearby return one store_bytes holding, little-endian:
+ *
+ *   u32 count
+ *   count times: u32 key_len, u32 val_len, f64 dist, key bytes, value bytes
+ *
+ * dist is the distance for store_nearby and 0 elsewhere. In store_get_many
+ * a missing key has val_len = STORE_MISSING and no value bytes. Fields are
+ * not aligned: read them with memcpy.
+ */
+#define STORE_MISSING 0xFFFFFFFFu
+#define STORE_HIT_HEADER 16 /* bytes before each hit's key */
+
+/* The library's own cgo layer defines STORE_TYPES_ONLY: cgo cannot export
+ * functions with const parameters, so it takes the types from here and
+ * declares the functions itself. Programs never define it. */
+#ifndef STORE_TYPES_ONLY
+
+/* ---- Library ---------------------------------------------------------- */
+
+/* The ABI version of the loaded library. Never fails, never blocks. */
+uint32_t store_abi_version(void);
+
+/* The name of a status code ("STORE_OK", "STORE_ERR_IO", ...), or
+ * "STORE_UNKNOWN_STATUS". The string is static: do not free it. */
+const char *store_status_name(store_status status);
+
+/* Copies the calling thread's last error message into buf (cap bytes),
+ * truncated to fit and always NUL-terminated when cap > 0, and returns the
+ * message's full length without the NUL: store_last_error(NULL, 0) asks
+ * for the size. Returns 0 when this thread has had no failed call. A
+ * successful call does not clear the message. */
+size_t store_last_error(char *buf, size_t cap);
+
+/* Releases a buffer the library returned and sets b->ptr to NULL and
+ * b->len to 0. NULL-safe: b == NULL and b->ptr == NULL do nothing, so
+ * freeing twice through the same store_bytes is harmless. A pointer the
+ * library did not return (or already freed) is ignored, not freed. */
+void store_bytes_free(store_bytes *b);
+
+/* The number of buffers returned and not yet freed, process-wide. For leak
+ * tests. */
+uint64_t store_outstanding_buffers(void);
+
+/* ---- Opening and closing ----------------------------------------------- */
+
+/* Fills *o with the defaults: sync every second, auto-shrink at 100% growth
+ * once the file is 32 MiB. NULL-safe. */
+void store_options_default(store_options *o);
+
+/* Opens the store at path, creating the file if needed, or a store in
+ * memory when path is ":memory:". o may be NULL for the defaults. On
+ * success *out is the new database handle.
+ *
+ * A file store takes an advisory lock on path.lock and saves its index
+ * definitions in path.idx; both sit beside the data file. Indexes defined
+ * earlier are rebuilt. Blocks while it reads the file.
+ *
+ * Errors: INVALID_ARG (path or out NULL, empty path, bad option, path is a
+ * directory), BUSY (another open store holds the file, in this process or
+ * another), IO, CORRUPT (not a store file; a half-written last record is
+ * not corruption: it is dropped). */
+store_status store_open(const char *path, const store_options *o, store_t *out);
+
+/* Flushes and closes the database; the handle is invalid afterwards.
+ * Waits for calls in flight on other threads.
+ * Errors: BAD_HANDLE (also for a transaction handle), BUSY (a transaction
+ * is open: commit or roll it back first; nothing changed), IO (the handle
+ * is released anyway). */
+store_status store_close(store_t db);
+
+/* ---- Key-value ---------------------------------------------------------- */
+
+/* Stores the value under the key, replacing any old value. ttl_ms > 0 makes
+ * the item expire that many milliseconds from now. If the key matches a
+ * spatial index whose geometry cannot be read from the value, nothing is
+ * written and the result is INVALID_ARG.
+ * Errors: BAD_HANDLE, INVALID_ARG, TX_READ_ONLY, WOULD_DEADLOCK, IO. */
+store_status store_set(store_t h, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl,
+                       int64_t ttl_ms);
+
+/* Copies the value under the key into *val (free it with store_bytes_free).
+ * Returns NOT_FOUND, with *val zeroed, for a missing or expired key.
+ * Errors: BAD_HANDLE, INVALID_ARG (val NULL), WOULD_DEADLOCK. */
+store_status store_get(store_t h, const uint8_t *k, size_t kl, store_bytes *val);
+
+/* Removes the key. Returns NOT_FOUND when it is not there.
+ * Errors: BAD_HANDLE, INVALID_ARG, TX_READ_ONLY, WOULD_DEADLOCK, IO. */
+store_status store_delete(store_t h, const uint8_t *k, size_t kl);
+
+/* Writes the key's remaining time to live in milliseconds to *ttl_ms
+ * (rounded up, so a live key never reads 0), or -1 when it never expires.
+ * Returns NOT_FOUND for a missing or expired key.
+ * Errors: BAD_HANDLE, INVALID_ARG (ttl_ms NULL), WOULD_DEADLOCK. */
+store_status store_ttl(store_t h, const uint8_t *k, size_t kl, int64_t *ttl_ms);
+
+/* Writes n items in one transaction: all of them or, if any is refused
+ * (bad pointer, bad geometry), none. items may be NULL when n is 0.
+ * Errors: BAD_HANDLE, INVALID_ARG (names the item), TX_READ_ONLY,
+ * WOULD_DEADLOCK, IO. */
+store_status store_set_many(store_t h, const store_kv *items, size_t n);
+
+/* Looks up n keys (the key fields of keys[]) in one read transaction and
+ * returns one result buffer with a hit per key, in order; a missing key has
+ * val_len = STORE_MISSING.
+ * Errors: BAD_HANDLE, INVALID_ARG (out NULL, keys NULL with n > 0, bad key
+ * pointer), WOULD_DEADLOCK. */
+store_status store_get_many(store_t h, const store_kv *keys, size_t n, store_bytes *out);
+
+/* ---- Transactions --------------------------------------------------------- */
+
+/* Begins a transaction on the database: read-only when writable is 0. A
+ * write transaction excludes all others until it ends; a read one shares
+ * with readers. It must end with store_commit or store_rollback, which
+ * release the handle. The thread that began it must not make
+ * database-level calls on the same database until it ends (they return
+ * WOULD_DEADLOCK).
+ * Errors: BAD_HANDLE (also for a transaction handle: no nesting),
+ * INVALID_ARG (tx NULL), WOULD_DEADLOCK (this thread holds one already). */
+store_status store_begin(store_t db, int writable, store_t *tx);
+
+/* Commits and releases the transaction. If writing the file fails, the
+ * transaction is rolled back, the handle released, and IO returned.
+ * Committing a read-only transaction just releases it.
+ * Errors: BAD_HANDLE, IO. */
+store_status store_commit(store_t tx);
+
+/* Rolls back and releases the transaction. Errors: BAD_HANDLE. */
+store_status store_rollback(store_t tx);
+
+/* ---- Indexes ---------------------------------------------------------------- */
+
+/* Builds an ordered index called name over the values of the keys that
+ * match pattern ('*' any run of bytes, '?' one byte). kind is a
+ * STORE_INDEX_*; json_path is the gjson path for the JSON kinds and must be
+ * NULL or "" for the others. Creating an index that exists with the same
+ * definition succeeds and does nothing. On a file store the definition is
+ * saved and the index rebuilt at every open. Blocks while it builds.
+ * Errors: BAD_HANDLE, INVALID_ARG, INDEX_EXISTS (another definition),
+ * WOULD_DEADLOCK, IO. */
+store_status store_create_index(store_t db, const char *name, const char *pattern, int32_t kind,
+                                const char *json_path);
+
+/* Builds an R-tree called name over the geometry of the values of the keys
+ * that match pattern. With a json_path, gjson reads the geometry there:
+ * [x, y, z] is a point, [[min...], [max...]] a box, {"x":..,"y":..,"z":..} a
+ * point, a string is rect text. With json_path NULL or "", the whole value
+ * is rect text: "[x y z]" for a point, "[x y],[x y]" for a box. From 1 to
+ * STORE_MAX_DIMS dimensions; coordinates finite, min <= max. If an item
+ * already under pattern has no readable geometry, nothing is built and the
+ * result is INVALID_ARG naming its key. Same-definition and persistence
+ * rules as store_create_index.
+ * Errors: BAD_HANDLE, INVALID_ARG, INDEX_EXISTS, WOULD_DEADLOCK, IO. */
+store_status store_create_spatial_index(store_t db, const char *name, const char *pattern,
+                                        const char *json_path);
+
+/* Removes an index (its items stay).
+ * Errors: BAD_HANDLE, INVALID_ARG, NO_INDEX (unknown name), WOULD_DEADLOCK,
+ * IO. */
+store_status store_drop_index(store_t db, const char *name);
+
+/* ---- Queries ------------------------------------------------------------------ */
+
+/* Returns, in one result buffer, the items of an ordered index whose
+ * indexed value v has lo <= v < hi in the index's order, ascending, or
+ * descending with STORE_SCAN_DESC; at most limit of them (0: no limit). An
+ * empty index name ("" ; NULL is not allowed) scans the keys themselves. A
+ * NULL lo or hi is an open end (then its length is ignored). For a JSON
+ * index the bounds are JSON documents with a value at the index's path,
+ * e.g. {"age":30}; for the numeric kinds, numbers as text.
+ * Errors: BAD_HANDLE, INVALID_ARG (unknown flags, out NULL), NO_INDEX
+ * (unknown, or spatial), WOULD_DEADLOCK. */
+store_status store_scan(store_t h, const char *index, const uint8_t *lo, size_t lol,
+                        const uint8_t *hi, size_t hil, int32_t flags, size_t limit,
+                        store_bytes *out);
+
+/* Returns the items of a spatial index whose box touches the box min..max
+ * (dims values each, 1 to STORE_MAX_DIMS; bounds may be infinite, never
+ * NaN, min <= max), at most limit of them (0: no limit), in no set order.
+ * Expired items never appear.
+ * Errors: BAD_HANDLE, INVALID_ARG (bad box, NULL pointer), NO_INDEX
+ * (unknown or not spatial), WOULD_DEADLOCK. */
+store_status store_intersects(store_t h, const char *index, const double *min, const double *max,
+                              size_t dims, size_t limit, store_bytes *out);
+
+/* As store_intersects, for the items wholly inside the box. */
+store_status store_within(store_t h, const char *index, const double *min, const double *max,
+                          size_t dims, size_t limit, store_bytes *out);
+
+/* Returns the items of a spatial index nearest to point (dims finite
+ * values), nearest first, each with its Euclidean distance to the item's
+ * box (0 inside). Stops after k items (0: no limit) and before the first
+ * item farther than max_dist (max_dist < 0: no bound): k = 0 with a
+ * max_dist is a radius query. Expired items never appear.
+ * Errors: BAD_HANDLE, INVALID_ARG, NO_INDEX, WOULD_DEADLOCK. */
+store_status store_nearby(store_t h, const char *index, const double *point, size_t dims,
+                          size_t k, double max_dist, store_bytes *out);
+
+/* Writes the number of items to *n, counting expired ones not yet swept
+ * (BuntDB sweeps once a second).
+ * Errors: BAD_HANDLE, INVALID_ARG (n NULL), WOULD_DEADLOCK. */
+store_status store_len(store_t h, uint64_t *n);
+
+/* ---- Maintenance ---------------------------------------------------------------- */
+
+/* Rewrites the database file with only its live items. Reads and writes
+ * go on while it runs; it blocks the caller until done. Does nothing in
+ * memory.
+ * Errors: BAD_HANDLE, BUSY (a shrink is running), WOULD_DEADLOCK, IO. */
+store_status store_shrink(store_t db);
+
+/* Writes a snapshot of every live item to the file at path, atomically
+ * (readers of path see the old file or the whole new one). Writers wait
+ * while it runs.
+ * Errors: BAD_HANDLE, INVALID_ARG, WOULD_DEADLOCK, IO. */
+store_status store_save(store_t db, const char *path);
+
+/* Adds every item of a snapshot file written by store_save, in one
+ * transaction: all of it or, on a malformed snapshot or an item a spatial
+ * index cannot read, nothing. Keys already present are replaced.
+ * Errors: BAD_HANDLE, INVALID_ARG, WOULD_DEADLOCK, IO, CORRUPT. */
+store_status store_load(store_t db, const char *path);
+
+#endif /* STORE_TYPES_ONLY */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STORE_H */

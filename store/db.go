@@ -1,0 +1,284 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tidwall/buntdb"
+)
+
+// MemoryPath opens a store that lives only in memory.
+const MemoryPath = ":memory:"
+
+// DB is an open store. All its methods are safe for concurrent use. Each
+// data method on DB runs in a transaction of its own; to group calls, use
+// Update, View or Begin.
+//
+// A DB method called from inside a transaction of the same DB, on the same
+// goroutine, waits for that transaction forever, as in BuntDB: inside
+// Update, View or between Begin and Commit, use the Tx.
+type DB struct {
+	engine *buntdb.DB
+	path   string   // "" in memory
+	lock   *os.File // advisory lock on path+".lock"
+
+	closed atomic.Bool
+	// mayExpire is set once any item with a TTL may exist. Until then
+	// spatial queries skip the per-hit expiry check.
+	mayExpire atomic.Bool
+
+	mu  sync.Mutex       // guards txs and the closing decision
+	txs map[*Tx]struct{} // transactions the caller holds open
+
+	// Index definitions by name, and the spatial ones among them. They
+	// change only inside a BuntDB write transaction, so every transaction
+	// reads them under BuntDB's lock without one of its own.
+	indexes map[string]*indexDef
+	spatial []*indexDef
+}
+
+// Open opens the store at path, creating the file if needed, or a store in
+// memory when path is MemoryPath. A nil opts means DefaultOptions.
+//
+// A file store loads the file, takes an advisory lock so that no other
+// store (in this process or another) opens the same file, and restores the
+// indexes that were defined on it. A file that two stores hold is refused
+// with ErrBusy; a file that is not a valid store with ErrCorrupt.
+func Open(path string, opts *Options) (*DB, error) {
+	o := DefaultOptions()
+	if opts != nil {
+		o = *opts
+	}
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	if path == "" {
+		return nil, invalidf("empty path: give a file path or %q", MemoryPath)
+	}
+	db := &DB{txs: map[*Tx]struct{}{}, indexes: map[string]*indexDef{}}
+	if path != MemoryPath {
+		db.path = path
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			return nil, invalidf("%s is a directory", path)
+		}
+		lock, err := lockFile(path)
+		if err != nil {
+			return nil, err
+		}
+		db.lock = lock
+	}
+	engine, err := buntdb.Open(path)
+	if err != nil {
+		unlockFile(db.lock)
+		return nil, wrapOpen(path, err)
+	}
+	db.engine = engine
+	if err := engine.SetConfig(o.engineConfig()); err != nil {
+		db.abandon()
+		return nil, wrapEngine(err)
+	}
+	if db.path != "" {
+		if err := db.restore(); err != nil {
+			db.abandon()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+func wrapOpen(path string, err error) error {
+	if errors.Is(err, buntdb.ErrInvalid) {
+		return fmt.Errorf("%w: %s is not a valid store file: %v", ErrCorrupt, path, err)
+	}
+	return fmt.Errorf("%w: open %s: %v", ErrIO, path, err)
+}
+
+// restore recreates the indexes saved beside the file and notes whether
+// any loaded item carries a TTL.
+func (db *DB) restore() error {
+	defs, err := readIndexFile(db.path)
+	if err != nil {
+		return err
+	}
+	err = db.engine.Update(func(btx *buntdb.Tx) error {
+		tx := &Tx{db: db, engine: btx, writable: true}
+		for _, d := range defs {
+			if err := tx.addIndex(d); err != nil {
+				return fmt.Errorf("%w: restoring index %q from %s: %v", ErrCorrupt, d.Name, indexFile(db.path), err)
+			}
+		}
+		return btx.AscendKeys("*", func(key, _ string) bool {
+			if ttl, err := btx.TTL(key); err == nil && ttl >= 0 {
+				db.mayExpire.Store(true)
+				return false
+			}
+			return true
+		})
+	})
+	return wrapEngine(err)
+}
+
+// abandon releases what a failed Open acquired.
+func (db *DB) abandon() {
+	_ = db.engine.Close()
+	unlockFile(db.lock)
+}
+
+// Close flushes the file and releases the store. It refuses with ErrBusy,
+// changing nothing, while a transaction from Begin is still open; calls in
+// flight on other goroutines finish first. Closing twice gives ErrClosed.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	if db.closed.Load() {
+		db.mu.Unlock()
+		return ErrClosed
+	}
+	if n := len(db.txs); n > 0 {
+		db.mu.Unlock()
+		return fmt.Errorf("%w: %d transaction(s) still open: commit or roll them back first", ErrBusy, n)
+	}
+	db.closed.Store(true)
+	db.mu.Unlock()
+	err := db.engine.Close()
+	unlockFile(db.lock)
+	if err != nil && !errors.Is(err, buntdb.ErrDatabaseClosed) {
+		return fmt.Errorf("%w: close: %v", ErrIO, err)
+	}
+	return nil
+}
+
+// Path is the file behind the store, or MemoryPath.
+func (db *DB) Path() string {
+	if db.path == "" {
+		return MemoryPath
+	}
+	return db.path
+}
+
+// Shrink rewrites the file with only the live items, in the background of
+// other work: reads and writes go on while it runs. A store in memory has
+// nothing to shrink. A shrink already running gives ErrBusy.
+func (db *DB) Shrink() error {
+	if db.closed.Load() {
+		return ErrClosed
+	}
+	return wrapEngine(db.engine.Shrink())
+}
+
+// Save writes a snapshot of every live item to w. Writers wait while it
+// runs; readers do not.
+func (db *DB) Save(w io.Writer) error {
+	if db.closed.Load() {
+		return ErrClosed
+	}
+	return wrapEngine(db.engine.Save(w))
+}
+
+// SaveFile writes a snapshot to path atomically: a reader of path sees the
+// old file or the whole new one, never a part.
+func (db *DB) SaveFile(path string) error {
+	if path == "" || path == MemoryPath {
+		return invalidf("snapshot path %q", path)
+	}
+	return writeFileAtomic(path, db.Save)
+}
+
+// Load adds every item of a snapshot made by Save to the store, in one
+// transaction: either the whole snapshot is loaded or, on a malformed
+// snapshot or an item whose geometry a spatial index cannot read, nothing
+// is. Items already in the store with the same keys are replaced; items
+// whose TTL ran out since the snapshot are skipped.
+func (db *DB) Load(r io.Reader) error {
+	if db.closed.Load() {
+		return ErrClosed
+	}
+	// BuntDB's own Load applies records as it reads them and stops at the
+	// first bad one, leaving a part behind. Read into a scratch store first.
+	scratch, err := buntdb.Open(MemoryPath)
+	if err != nil {
+		return wrapEngine(err)
+	}
+	defer func() { _ = scratch.Close() }()
+	if err := scratch.Load(r); err != nil {
+		if errors.Is(err, buntdb.ErrInvalid) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("%w: snapshot: %v", ErrCorrupt, err)
+		}
+		return wrapEngine(err)
+	}
+	return scratch.View(func(src *buntdb.Tx) error {
+		return db.Update(func(tx *Tx) error {
+			var werr error
+			err := src.AscendKeys("*", func(key, value string) bool {
+				ttl, err := src.TTL(key)
+				if err != nil {
+					return true // expired meanwhile
+				}
+				werr = tx.Set(key, value, max(ttl, 0))
+				return werr == nil
+			})
+			if werr != nil {
+				return werr
+			}
+			return wrapEngine(err)
+		})
+	})
+}
+
+// LoadFile loads a snapshot file written by SaveFile; see Load.
+func (db *DB) LoadFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	defer func() { _ = f.Close() }()
+	return db.Load(f)
+}
+
+// Len is the number of items, counting expired ones not yet swept.
+func (db *DB) Len() (n int, err error) {
+	err = db.view(func(tx *Tx) error { n, err = tx.Len(); return err })
+	return n, err
+}
+
+// writeFileAtomic writes through a temporary file in the same folder, syncs
+// it and renames it over path.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	defer func() { _ = os.Remove(tmp.Name()) }()
+	if err := write(tmp); err != nil {
+		_ = tmp.Close()
+		if errors.Is(err, ErrClosed) {
+			return err
+		}
+		return fmt.Errorf("%w: write %s: %v", ErrIO, path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("%w: sync %s: %v", ErrIO, path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	return nil
+}
+
+// ttlOptions turns a TTL into BuntDB's set options; ttl <= 0 means none.
+func (db *DB) ttlOptions(ttl time.Duration) *buntdb.SetOptions {
+	if ttl <= 0 {
+		return nil
+	}
+	db.mayExpire.Store(true)
+	return &buntdb.SetOptions{Expires: true, TTL: ttl}
+}

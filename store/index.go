@@ -1,0 +1,312 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/tidwall/buntdb"
+)
+
+// IndexKind says how an ordered index compares values.
+type IndexKind int32
+
+// The kinds of ordered index. The numbers are part of the C API.
+const (
+	IndexString            IndexKind = 0 // case-insensitive text
+	IndexBinary            IndexKind = 1 // bytes, as memcmp orders them
+	IndexInt               IndexKind = 2 // decimal signed integers
+	IndexUint              IndexKind = 3 // decimal unsigned integers
+	IndexFloat             IndexKind = 4 // decimal floating point
+	IndexJSON              IndexKind = 5 // the value at a gjson path, case-insensitive
+	IndexJSONCaseSensitive IndexKind = 6 // the value at a gjson path, case-sensitive
+	indexSpatial           IndexKind = 100
+)
+
+func (k IndexKind) String() string {
+	switch k {
+	case IndexString:
+		return "string"
+	case IndexBinary:
+		return "binary"
+	case IndexInt:
+		return "int"
+	case IndexUint:
+		return "uint"
+	case IndexFloat:
+		return "float"
+	case IndexJSON:
+		return "json"
+	case IndexJSONCaseSensitive:
+		return "json-case-sensitive"
+	case indexSpatial:
+		return "spatial"
+	}
+	return fmt.Sprintf("IndexKind(%d)", int32(k))
+}
+
+// IndexInfo describes an index.
+type IndexInfo struct {
+	Name    string    `json:"name"`
+	Pattern string    `json:"pattern"`
+	Kind    IndexKind `json:"kind"`
+	Path    string    `json:"path,omitempty"` // gjson path, for JSON and spatial indexes
+}
+
+// Spatial reports whether the index is an R-tree.
+func (i IndexInfo) Spatial() bool { return i.Kind == indexSpatial }
+
+type indexDef struct {
+	IndexInfo
+	order func(a, b string) bool // nil for a spatial index
+}
+
+func (d *indexDef) matches(key string) bool {
+	return d.Pattern == "*" || buntdb.Match(key, d.Pattern)
+}
+
+// rect is the function BuntDB calls to place a value in the R-tree. A value
+// it cannot read gets no box, which BuntDB skips; writes check geometry
+// before they reach here, so that happens only to queries' own strings.
+func (d *indexDef) rect(value string) (min, max []float64) {
+	if len(value) > 0 && value[0] == queryTag {
+		return decodeQuery(value)
+	}
+	r, err := readGeometry(value, d.Path)
+	if err != nil {
+		return nil, nil
+	}
+	return r.Min, r.Max
+}
+
+func (d *indexDef) less() func(a, b string) bool {
+	switch d.Kind {
+	case IndexString:
+		return buntdb.IndexString
+	case IndexBinary:
+		return buntdb.IndexBinary
+	case IndexInt:
+		return buntdb.IndexInt
+	case IndexUint:
+		return buntdb.IndexUint
+	case IndexFloat:
+		return buntdb.IndexFloat
+	case IndexJSON:
+		return buntdb.IndexJSON(d.Path)
+	case IndexJSONCaseSensitive:
+		return buntdb.IndexJSONCaseSensitive(d.Path)
+	}
+	return nil
+}
+
+func (info IndexInfo) validate() error {
+	switch {
+	case info.Name == "":
+		return invalidf("empty index name (the empty name stands for the keys themselves)")
+	case info.Pattern == "":
+		return invalidf("empty key pattern for index %q (use \"*\" for every key)", info.Name)
+	case info.Kind < IndexString || (info.Kind > IndexJSONCaseSensitive && info.Kind != indexSpatial):
+		return invalidf("index kind %d", int32(info.Kind))
+	case (info.Kind == IndexJSON || info.Kind == IndexJSONCaseSensitive) && info.Path == "":
+		return invalidf("index %q: a JSON index needs a path", info.Name)
+	case info.Kind < IndexJSON && info.Path != "":
+		return invalidf("index %q: a %s index takes no JSON path", info.Name, info.Kind)
+	}
+	return nil
+}
+
+// CreateIndex builds an ordered index over the values of the keys that
+// match pattern ('*' any run of characters, '?' one). kind says how values
+// compare; path is the gjson path for the JSON kinds and empty otherwise.
+// Creating an index that exists with the same definition does nothing; with
+// another definition it gives ErrIndexExists. On a file store the
+// definition is saved beside the file and restored by Open.
+func (db *DB) CreateIndex(name, pattern string, kind IndexKind, path string) error {
+	return db.createIndex(IndexInfo{Name: name, Pattern: pattern, Kind: kind, Path: path})
+}
+
+// CreateSpatialIndex builds an R-tree over the geometry of the values of
+// the keys that match pattern. With a gjson path the geometry is read from
+// the value at that path: [x, y, z] is a point, [[min...], [max...]] a box,
+// {"x":..,"y":..,"z":..} a point, a string is rect text. With an empty path
+// the whole value is rect text ("[1 2 3]" or "[1 2],[3 4]"). From 1 to 20
+// dimensions. If an existing item under pattern has no readable geometry
+// the index is refused with ErrInvalidGeometry naming the key.
+func (db *DB) CreateSpatialIndex(name, pattern, path string) error {
+	return db.createIndex(IndexInfo{Name: name, Pattern: pattern, Kind: indexSpatial, Path: path})
+}
+
+func (db *DB) createIndex(info IndexInfo) error {
+	if err := info.validate(); err != nil {
+		return err
+	}
+	return db.update(func(tx *Tx) error {
+		if old, ok := db.indexes[info.Name]; ok {
+			if old.IndexInfo == info {
+				return nil
+			}
+			return fmt.Errorf("%w: %q is %s over %q; drop it first to redefine it",
+				ErrIndexExists, info.Name, old.Kind, old.Pattern)
+		}
+		if err := tx.addIndex(info); err != nil {
+			return err
+		}
+		if err := db.saveIndexes(); err != nil {
+			db.forget(db.indexes[info.Name]) // the rollback takes BuntDB's part away
+			return err
+		}
+		return nil
+	})
+}
+
+// addIndex builds the index inside a writable transaction.
+func (tx *Tx) addIndex(info IndexInfo) error {
+	d := &indexDef{IndexInfo: info}
+	d.order = d.less()
+	var err error
+	if info.Spatial() {
+		var bad error
+		err = tx.engine.AscendKeys(info.Pattern, func(key, value string) bool {
+			if _, gerr := readGeometry(value, info.Path); gerr != nil {
+				bad = prefixErr(gerr, "index %q: existing key %q", info.Name, truncate(key))
+			}
+			return bad == nil
+		})
+		if bad != nil {
+			return bad
+		}
+		if err == nil {
+			err = tx.engine.CreateSpatialIndex(info.Name, info.Pattern, d.rect)
+		}
+	} else {
+		err = tx.engine.CreateIndex(info.Name, info.Pattern, d.order)
+	}
+	if err != nil {
+		return wrapEngine(err)
+	}
+	// Nothing below can fail, so the registry never names an index that a
+	// rollback took away.
+	tx.db.remember(d)
+	return nil
+}
+
+// DropIndex removes an index; its items stay. An unknown name gives
+// ErrNoIndex.
+func (db *DB) DropIndex(name string) error {
+	if name == "" {
+		return invalidf("empty index name")
+	}
+	return db.update(func(tx *Tx) error {
+		d, ok := db.indexes[name]
+		if !ok {
+			return fmt.Errorf("%w: %q", ErrNoIndex, name)
+		}
+		if err := tx.engine.DropIndex(name); err != nil {
+			return wrapEngine(err)
+		}
+		db.forget(d)
+		if err := db.saveIndexes(); err != nil {
+			db.remember(d) // as the rollback puts BuntDB's index back
+			return err
+		}
+		return nil
+	})
+}
+
+// remember and forget keep the registry in step with BuntDB's indexes;
+// both run inside a write transaction.
+func (db *DB) remember(d *indexDef) {
+	db.indexes[d.Name] = d
+	if d.Spatial() {
+		db.spatial = append(db.spatial[:len(db.spatial):len(db.spatial)], d)
+	}
+}
+
+func (db *DB) forget(d *indexDef) {
+	delete(db.indexes, d.Name)
+	spatial := make([]*indexDef, 0, len(db.spatial))
+	for _, x := range db.spatial {
+		if x != d {
+			spatial = append(spatial, x)
+		}
+	}
+	db.spatial = spatial
+}
+
+// Indexes lists the indexes, ordered by name.
+func (db *DB) Indexes() ([]IndexInfo, error) {
+	var out []IndexInfo
+	err := db.view(func(tx *Tx) error {
+		names, err := tx.engine.Indexes()
+		for _, n := range names {
+			if d, ok := db.indexes[n]; ok {
+				out = append(out, d.IndexInfo)
+			}
+		}
+		return wrapEngine(err)
+	})
+	return out, err
+}
+
+// checkGeometry refuses a write whose key falls under a spatial index that
+// cannot read its value.
+func (db *DB) checkGeometry(key, value string) error {
+	for _, d := range db.spatial {
+		if !d.matches(key) {
+			continue
+		}
+		if _, err := readGeometry(value, d.Path); err != nil {
+			return prefixErr(err, "key %q under spatial index %q", truncate(key), d.Name)
+		}
+	}
+	return nil
+}
+
+// The index definitions of a file store live in path+".idx", as JSON,
+// rewritten atomically on every change.
+func indexFile(path string) string { return path + ".idx" }
+
+type indexFileContent struct {
+	Version int         `json:"version"`
+	Indexes []IndexInfo `json:"indexes"`
+}
+
+func (db *DB) saveIndexes() error {
+	if db.path == "" {
+		return nil
+	}
+	content := indexFileContent{Version: 1, Indexes: []IndexInfo{}}
+	for _, d := range db.indexes {
+		content.Indexes = append(content.Indexes, d.IndexInfo)
+	}
+	data, err := json.MarshalIndent(content, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	return writeFileAtomic(indexFile(db.path), func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+func readIndexFile(path string) ([]IndexInfo, error) {
+	data, err := os.ReadFile(indexFile(path))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	var content indexFileContent
+	if err := json.Unmarshal(data, &content); err != nil || content.Version != 1 {
+		return nil, fmt.Errorf("%w: %s is not an index file this version reads", ErrCorrupt, indexFile(path))
+	}
+	for _, info := range content.Indexes {
+		if err := info.validate(); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, indexFile(path), err)
+		}
+	}
+	return content.Indexes, nil
+}

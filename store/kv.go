@@ -1,0 +1,146 @@
+package store
+
+import (
+	"time"
+)
+
+// ReadWriter is what both *DB and *Tx offer: on a DB each call runs in a
+// transaction of its own, on a Tx it joins that transaction. Code written
+// against ReadWriter works with either.
+type ReadWriter interface {
+	Set(key, value string, ttl time.Duration) error
+	Get(key string) (string, error)
+	Delete(key string) error
+	TTL(key string) (time.Duration, error)
+	SetMany(items []Item) error
+	GetMany(keys []string, fn func(i int, value string, found bool)) error
+	Scan(index string, r Range, fn func(key, value string) bool) error
+	Intersects(index string, box Rect, limit int, fn func(key, value string) bool) error
+	Within(index string, box Rect, limit int, fn func(key, value string) bool) error
+	Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error
+	Len() (int, error)
+}
+
+var (
+	_ ReadWriter = (*DB)(nil)
+	_ ReadWriter = (*Tx)(nil)
+)
+
+// Item is one write of SetMany. A TTL of zero or less means no expiry.
+type Item struct {
+	Key, Value string
+	TTL        time.Duration
+}
+
+// Set stores value under key, replacing any value there. A ttl > 0 makes
+// the item expire after that long. If key matches a spatial index whose
+// geometry cannot be read from value, Set refuses with ErrInvalidGeometry
+// and writes nothing.
+func (tx *Tx) Set(key, value string, ttl time.Duration) error {
+	if err := tx.check(true); err != nil {
+		return err
+	}
+	if err := tx.db.checkGeometry(key, value); err != nil {
+		return err
+	}
+	_, _, err := tx.engine.Set(key, value, tx.db.ttlOptions(ttl))
+	return wrapEngine(err)
+}
+
+// Get returns the value under key, or ErrNotFound.
+func (tx *Tx) Get(key string) (string, error) {
+	if err := tx.check(false); err != nil {
+		return "", err
+	}
+	v, err := tx.engine.Get(key)
+	return v, wrapEngine(err)
+}
+
+// Delete removes key, or gives ErrNotFound if it is not there.
+func (tx *Tx) Delete(key string) error {
+	if err := tx.check(true); err != nil {
+		return err
+	}
+	_, err := tx.engine.Delete(key)
+	return wrapEngine(err)
+}
+
+// TTL returns how long key has left to live, -1 if it never expires, or
+// ErrNotFound.
+func (tx *Tx) TTL(key string) (time.Duration, error) {
+	if err := tx.check(false); err != nil {
+		return 0, err
+	}
+	d, err := tx.engine.TTL(key)
+	if err != nil {
+		return 0, wrapEngine(err)
+	}
+	if d < 0 {
+		return -1, nil
+	}
+	return d, nil
+}
+
+// SetMany writes every item, all or none: the first item refused leaves the
+// transaction as it was before the call.
+func (tx *Tx) SetMany(items []Item) error {
+	if err := tx.check(true); err != nil {
+		return err
+	}
+	for i, it := range items {
+		if err := tx.db.checkGeometry(it.Key, it.Value); err != nil {
+			return prefixErr(err, "item %d", i)
+		}
+	}
+	for _, it := range items {
+		if _, _, err := tx.engine.Set(it.Key, it.Value, tx.db.ttlOptions(it.TTL)); err != nil {
+			return wrapEngine(err)
+		}
+	}
+	return nil
+}
+
+// GetMany looks up every key and calls fn with each key's position, value
+// and whether it was found, in order.
+func (tx *Tx) GetMany(keys []string, fn func(i int, value string, found bool)) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	for i, k := range keys {
+		v, err := tx.engine.Get(k)
+		fn(i, v, err == nil)
+	}
+	return nil
+}
+
+// Set stores value under key in a transaction of its own; see Tx.Set.
+func (db *DB) Set(key, value string, ttl time.Duration) error {
+	return db.update(func(tx *Tx) error { return tx.Set(key, value, ttl) })
+}
+
+// Get returns the value under key, or ErrNotFound.
+func (db *DB) Get(key string) (v string, err error) {
+	err = db.view(func(tx *Tx) error { v, err = tx.Get(key); return err })
+	return v, err
+}
+
+// Delete removes key, or gives ErrNotFound.
+func (db *DB) Delete(key string) error {
+	return db.update(func(tx *Tx) error { return tx.Delete(key) })
+}
+
+// TTL returns the time key has left, -1 for none, or ErrNotFound.
+func (db *DB) TTL(key string) (d time.Duration, err error) {
+	err = db.view(func(tx *Tx) error { d, err = tx.TTL(key); return err })
+	return d, err
+}
+
+// SetMany writes every item in one transaction, all or none.
+func (db *DB) SetMany(items []Item) error {
+	return db.update(func(tx *Tx) error { return tx.SetMany(items) })
+}
+
+// GetMany looks up every key in one read transaction; see Tx.GetMany.
+func (db *DB) GetMany(keys []string, fn func(i int, value string, found bool)) error {
+	return db.view(func(tx *Tx) error { return tx.GetMany(keys, fn) })
+}

@@ -1,0 +1,63 @@
+package store
+
+import "github.com/tidwall/buntdb"
+
+// SyncPolicy says how often writes reach the disk.
+type SyncPolicy int
+
+const (
+	// SyncNever leaves flushing to the operating system: fastest, and a
+	// machine crash can lose any write not yet flushed.
+	SyncNever SyncPolicy = iota
+	// SyncEverySecond syncs once a second in the background: a crash loses
+	// at most about one second of acknowledged writes. The default.
+	SyncEverySecond
+	// SyncAlways syncs before every commit returns: an acknowledged write
+	// survives a crash.
+	SyncAlways
+)
+
+// Options configure a store. The zero value is not the default: start from
+// DefaultOptions.
+type Options struct {
+	// SyncPolicy for file-backed stores; ignored in memory.
+	SyncPolicy SyncPolicy
+	// AutoShrinkPercentage: the file is rewritten in the background when it
+	// has grown by this percentage since the last rewrite.
+	AutoShrinkPercentage int
+	// AutoShrinkMinSize: no background rewrite below this many bytes.
+	AutoShrinkMinSize int64
+	// AutoShrinkDisabled turns background rewrites off; Shrink still works.
+	AutoShrinkDisabled bool
+}
+
+// DefaultOptions are BuntDB's defaults: sync every second, shrink when the
+// file has doubled and holds at least 32 MiB.
+func DefaultOptions() Options {
+	return Options{
+		SyncPolicy:           SyncEverySecond,
+		AutoShrinkPercentage: 100,
+		AutoShrinkMinSize:    32 * 1024 * 1024,
+	}
+}
+
+func (o Options) validate() error {
+	switch {
+	case o.SyncPolicy < SyncNever || o.SyncPolicy > SyncAlways:
+		return invalidf("sync policy %d, want 0 (never), 1 (every second) or 2 (always)", o.SyncPolicy)
+	case o.AutoShrinkPercentage < 0:
+		return invalidf("auto-shrink percentage %d is negative", o.AutoShrinkPercentage)
+	case o.AutoShrinkMinSize < 0:
+		return invalidf("auto-shrink minimum size %d is negative", o.AutoShrinkMinSize)
+	}
+	return nil
+}
+
+func (o Options) engineConfig() buntdb.Config {
+	return buntdb.Config{
+		SyncPolicy:           buntdb.SyncPolicy(o.SyncPolicy),
+		AutoShrinkPercentage: o.AutoShrinkPercentage,
+		AutoShrinkMinSize:    int(o.AutoShrinkMinSize),
+		AutoShrinkDisabled:   o.AutoShrinkDisabled,
+	}
+}

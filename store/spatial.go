@@ -1,0 +1,126 @@
+package store
+
+import (
+	"fmt"
+	"math"
+)
+
+// spatialIndex finds the R-tree called name.
+func (tx *Tx) spatialIndex(name string) (*indexDef, error) {
+	d, ok := tx.db.indexes[name]
+	switch {
+	case name == "":
+		return nil, invalidf("empty index name: spatial queries need a spatial index")
+	case !ok:
+		return nil, fmt.Errorf("%w: %q", ErrNoIndex, name)
+	case !d.Spatial():
+		return nil, fmt.Errorf("%w: %q is a %s index, not a spatial one", ErrNoIndex, name, d.Kind)
+	}
+	return d, nil
+}
+
+// live reports whether key has not expired. BuntDB's R-tree keeps expired
+// items until its once-a-second sweep, so spatial results check each hit,
+// unless no item with a TTL was ever written.
+func (tx *Tx) live(key string) bool {
+	if !tx.db.mayExpire.Load() {
+		return true
+	}
+	_, err := tx.engine.TTL(key)
+	return err == nil
+}
+
+// Intersects calls fn for every item of the spatial index whose box touches
+// box, until fn returns false or limit items (0: no limit) have been seen.
+// Bounds may be infinite; a box with fewer dimensions than an item matches
+// it on the dimensions it has.
+func (tx *Tx) Intersects(index string, box Rect, limit int, fn func(key, value string) bool) error {
+	return tx.search(index, box, limit, false, fn)
+}
+
+// Within is Intersects for the items that lie wholly inside box.
+func (tx *Tx) Within(index string, box Rect, limit int, fn func(key, value string) bool) error {
+	return tx.search(index, box, limit, true, fn)
+}
+
+func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key, value string) bool) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	d, err := tx.spatialIndex(index)
+	if err != nil {
+		return err
+	}
+	if err := box.validate(true); err != nil {
+		return err
+	}
+	if limit < 0 {
+		return invalidf("negative limit %d", limit)
+	}
+	seen := 0
+	err = tx.engine.Intersects(index, encodeQuery(box), func(key, value string) bool {
+		if !tx.live(key) {
+			return true
+		}
+		if inside {
+			r, err := readGeometry(value, d.Path)
+			if err != nil || !box.contains(r) {
+				return true
+			}
+		}
+		seen++
+		return fn(key, value) && (limit == 0 || seen < limit)
+	})
+	return wrapEngine(err)
+}
+
+// Nearby calls fn for the items of the spatial index nearest to point,
+// nearest first, with the Euclidean distance from point to each item's box
+// (0 inside it). It stops after k items (0: no limit), at the first item
+// farther than maxDist (maxDist < 0: no bound), or when fn returns false.
+// With k = 0 and a maxDist it is a radius query.
+func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	if _, err := tx.spatialIndex(index); err != nil {
+		return err
+	}
+	if err := Point(point...).validate(false); err != nil {
+		return err
+	}
+	switch {
+	case k < 0:
+		return invalidf("negative k %d", k)
+	case math.IsNaN(maxDist):
+		return invalidf("maximum distance is NaN")
+	}
+	seen := 0
+	err := tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
+		dist := math.Sqrt(dist2)
+		if maxDist >= 0 && dist > maxDist {
+			return false
+		}
+		if !tx.live(key) {
+			return true
+		}
+		seen++
+		return fn(key, value, dist) && (k == 0 || seen < k)
+	})
+	return wrapEngine(err)
+}
+
+// Intersects runs Tx.Intersects in a read transaction of its own.
+func (db *DB) Intersects(index string, box Rect, limit int, fn func(key, value string) bool) error {
+	return db.view(func(tx *Tx) error { return tx.Intersects(index, box, limit, fn) })
+}
+
+// Within runs Tx.Within in a read transaction of its own.
+func (db *DB) Within(index string, box Rect, limit int, fn func(key, value string) bool) error {
+	return db.view(func(tx *Tx) error { return tx.Within(index, box, limit, fn) })
+}
+
+// Nearby runs Tx.Nearby in a read transaction of its own.
+func (db *DB) Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
+	return db.view(func(tx *Tx) error { return tx.Nearby(index, point, k, maxDist, fn) })
+}

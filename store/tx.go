@@ -1,0 +1,162 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/tidwall/buntdb"
+)
+
+// Tx is a transaction. A read-only one shares the store with other readers;
+// a writable one excludes every other transaction until it ends. A Tx is for
+// one goroutine at a time, and ends with Commit or Rollback: until then it
+// holds the store's lock, and Close refuses with ErrBusy.
+//
+// The callbacks of Scan, Intersects, Within and Nearby may read through the
+// same Tx; writes from inside them are refused.
+type Tx struct {
+	db       *DB
+	engine   *buntdb.Tx // nil once the transaction has ended
+	writable bool
+	held     bool // opened by Begin, Update or View: counted by Close
+}
+
+// Begin opens a transaction. It waits while a writable transaction is open
+// (and a writable Begin waits for every open transaction).
+func (db *DB) Begin(writable bool) (*Tx, error) {
+	tx, err := db.begin(writable)
+	if err != nil {
+		return nil, err
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed.Load() {
+		// Close decided while Begin waited for the lock.
+		_ = tx.engine.Rollback()
+		return nil, ErrClosed
+	}
+	tx.held = true
+	db.txs[tx] = struct{}{}
+	return tx, nil
+}
+
+func (db *DB) begin(writable bool) (*Tx, error) {
+	if db.closed.Load() {
+		return nil, ErrClosed
+	}
+	btx, err := db.engine.Begin(writable)
+	if err != nil {
+		return nil, wrapEngine(err)
+	}
+	return &Tx{db: db, engine: btx, writable: writable}, nil
+}
+
+// Writable reports whether the transaction may write.
+func (tx *Tx) Writable() bool { return tx.writable }
+
+// Commit makes the transaction's writes durable (as the sync policy says)
+// and visible, and ends it. If writing the file fails, every change is
+// rolled back and the error wraps ErrIO. Committing a read-only transaction
+// just ends it.
+func (tx *Tx) Commit() error {
+	if tx.engine == nil {
+		return ErrTxClosed
+	}
+	var err error
+	if tx.writable {
+		err = tx.engine.Commit()
+	} else {
+		err = tx.engine.Rollback()
+	}
+	tx.end()
+	if err != nil {
+		return fmt.Errorf("%w: commit: %v", ErrIO, err)
+	}
+	return nil
+}
+
+// Rollback undoes the transaction's writes and ends it.
+func (tx *Tx) Rollback() error {
+	if tx.engine == nil {
+		return ErrTxClosed
+	}
+	err := tx.engine.Rollback()
+	tx.end()
+	return wrapEngine(err)
+}
+
+func (tx *Tx) end() {
+	tx.engine = nil
+	if tx.held {
+		tx.db.mu.Lock()
+		delete(tx.db.txs, tx)
+		tx.db.mu.Unlock()
+	}
+}
+
+// Update runs fn in a writable transaction and commits it if fn returns nil.
+// If fn returns an error or panics, the transaction is rolled back (and the
+// panic goes on).
+func (db *DB) Update(fn func(tx *Tx) error) error {
+	return db.managed(true, true, fn)
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(fn func(tx *Tx) error) error {
+	return db.managed(false, true, fn)
+}
+
+// update and view run one of the DB's own single calls. Their transactions
+// are not counted by Close: they end by themselves.
+func (db *DB) update(fn func(tx *Tx) error) error { return db.managed(true, false, fn) }
+func (db *DB) view(fn func(tx *Tx) error) error   { return db.managed(false, false, fn) }
+
+func (db *DB) managed(writable, held bool, fn func(tx *Tx) error) (err error) {
+	var tx *Tx
+	if held {
+		tx, err = db.Begin(writable)
+	} else {
+		tx, err = db.begin(writable)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if tx.engine == nil {
+			return // fn ended it: leave the outcome to fn's caller
+		}
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			return
+		}
+		err = tx.Commit()
+	}()
+	return fn(tx)
+}
+
+// check reports whether the transaction can still be used, and for writes
+// whether it may write.
+func (tx *Tx) check(write bool) error {
+	switch {
+	case tx.engine == nil:
+		if tx.db.closed.Load() {
+			return ErrClosed
+		}
+		return ErrTxClosed
+	case write && !tx.writable:
+		return ErrTxReadOnly
+	}
+	return nil
+}
+
+// Len is the number of items, counting expired ones not yet swept.
+func (tx *Tx) Len() (int, error) {
+	if err := tx.check(false); err != nil {
+		return 0, err
+	}
+	n, err := tx.engine.Len()
+	return n, wrapEngine(err)
+}
