@@ -32,3 +32,9 @@ test-go: ## go vet and go test -race
 
 clean: ## remove build outputs
 	rm -rf $(BUILD) rustclient/target
+
+test-c: lib ## C tests: every export against include/store.h, -Wall -Wextra -Werror
+	@echo "test-c: not yet written" && false
+
+test-rust: lib ## cargo test, clippy and doc for the Rust crates
+	@echo "test-rust: not yet written" && false
