@@ -78,7 +78,13 @@ func store_ttl(h C.store_t, k *C.uint8_t, kl C.size_t, ttlMs *C.int64_t) (st C.i
 		if d < 0 {
 			*ttlMs = -1
 		} else {
-			*ttlMs = C.int64_t((d + time.Millisecond - 1) / time.Millisecond)
+			// Round up without d + 999999, which overflows for a TTL
+			// near the largest duration and read back negative.
+			ms := d / time.Millisecond
+			if d%time.Millisecond != 0 {
+				ms++
+			}
+			*ttlMs = C.int64_t(ms)
 		}
 		return nil
 	}))

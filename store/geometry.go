@@ -128,6 +128,11 @@ func parseCoords(s string) ([]float64, error) {
 // readGeometry reads an item's box from its value: through a gjson path when
 // path is set, otherwise from the whole value as rect text.
 func readGeometry(value, path string) (Rect, error) {
+	if len(value) > 0 && value[0] == queryTag {
+		// gjson skips a leading NUL, but rect would take the value for a
+		// query (see queryTag) and read garbage or panic.
+		return Rect{}, geometryf("the value starts with a NUL byte")
+	}
 	if path == "" {
 		return ParseRect(value)
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
+	"sync/atomic"
 
 	"github.com/tidwall/buntdb"
 )
@@ -61,7 +63,14 @@ func (i IndexInfo) Spatial() bool { return i.Kind == indexSpatial }
 type indexDef struct {
 	IndexInfo
 	order func(a, b string) bool // nil for a spatial index
+	// dims has bit n-1 set once an item of n dimensions has entered the
+	// R-tree (it only grows). See Tx.Nearby.
+	dims atomic.Uint32
 }
+
+// mixedDims reports whether the R-tree may hold items of different numbers
+// of dimensions.
+func (d *indexDef) mixedDims() bool { return bits.OnesCount32(d.dims.Load()) > 1 }
 
 func (d *indexDef) matches(key string) bool {
 	return d.Pattern == "*" || buntdb.Match(key, d.Pattern)
@@ -78,6 +87,7 @@ func (d *indexDef) rect(value string) (min, max []float64) {
 	if err != nil {
 		return nil, nil
 	}
+	d.dims.Or(1 << (len(r.Min) - 1))
 	return r.Min, r.Max
 }
 
@@ -124,6 +134,10 @@ func (info IndexInfo) validate() error {
 // another definition it gives ErrIndexExists. On a file store the
 // definition is saved beside the file and restored by Open.
 func (db *DB) CreateIndex(name, pattern string, kind IndexKind, path string) error {
+	if kind == indexSpatial {
+		// The spatial kind is internal: R-trees come from CreateSpatialIndex.
+		return invalidf("index kind %d", int32(kind))
+	}
 	return db.createIndex(IndexInfo{Name: name, Pattern: pattern, Kind: kind, Path: path})
 }
 

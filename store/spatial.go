@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // spatialIndex finds the R-tree called name.
@@ -58,6 +59,8 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key
 		return invalidf("negative limit %d", limit)
 	}
 	seen := 0
+	tx.iterating++
+	defer func() { tx.iterating-- }()
 	err = tx.engine.Intersects(index, encodeQuery(box), func(key, value string) bool {
 		if !tx.live(key) {
 			return true
@@ -83,7 +86,8 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 	if err := tx.check(false); err != nil {
 		return err
 	}
-	if _, err := tx.spatialIndex(index); err != nil {
+	d, err := tx.spatialIndex(index)
+	if err != nil {
 		return err
 	}
 	if err := Point(point...).validate(false); err != nil {
@@ -96,7 +100,12 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 		return invalidf("maximum distance is NaN")
 	}
 	seen := 0
-	err := tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
+	tx.iterating++
+	defer func() { tx.iterating-- }()
+	if d.mixedDims() {
+		return tx.nearbySorted(index, point, k, maxDist, fn)
+	}
+	err = tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
 		dist := math.Sqrt(dist2)
 		if maxDist >= 0 && dist > maxDist {
 			return false
@@ -108,6 +117,35 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 		return fn(key, value, dist) && (k == 0 || seen < k)
 	})
 	return wrapEngine(err)
+}
+
+// nearbySorted is Nearby for an R-tree that holds items of different numbers
+// of dimensions. BuntDB keeps one tree per number of dimensions and does not
+// merge their nearest-first results in order (nor stop their searches
+// before returning when told to stop early), so read every hit and sort.
+func (tx *Tx) nearbySorted(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
+	type hit struct {
+		key, value string
+		dist       float64
+	}
+	var hits []hit
+	err := tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
+		dist := math.Sqrt(dist2)
+		if (maxDist < 0 || dist <= maxDist) && tx.live(key) {
+			hits = append(hits, hit{key, value, dist})
+		}
+		return true
+	})
+	if err != nil {
+		return wrapEngine(err)
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].dist < hits[j].dist })
+	for i, h := range hits {
+		if (k > 0 && i >= k) || !fn(h.key, h.value, h.dist) {
+			break
+		}
+	}
+	return nil
 }
 
 // Intersects runs Tx.Intersects in a read transaction of its own.

@@ -18,6 +18,10 @@ type Tx struct {
 	engine   *buntdb.Tx // nil once the transaction has ended
 	writable bool
 	held     bool // opened by Begin, Update or View: counted by Close
+	// iterating counts the spatial queries running on this Tx. BuntDB
+	// refuses writes during its own scans but not during R-tree searches,
+	// where a write would change the tree under the search.
+	iterating int
 }
 
 // Begin opens a transaction. It waits while a writable transaction is open
@@ -148,6 +152,8 @@ func (tx *Tx) check(write bool) error {
 		return ErrTxClosed
 	case write && !tx.writable:
 		return ErrTxReadOnly
+	case write && tx.iterating > 0:
+		return invalidf("cannot write while iterating")
 	}
 	return nil
 }
