@@ -30,11 +30,33 @@ test-go: ## go vet and go test -race
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+demo: lib ## the Rust game-server example on a file-backed store under build/
+	cd examples/rust && $(CARGO) run --release --quiet -- --data $(BUILD)/demo
+
+examples: lib ## build and run the C, Go and Rust examples
+	@mkdir -p $(BUILD)/examples
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -Iinclude examples/c/example.c \
+		-L$(BUILD) -lstore -Wl,-rpath,$(BUILD) -o $(BUILD)/examples/c-example
+	$(BUILD)/examples/c-example | tee $(BUILD)/examples/c.out
+	$(GO) run ./examples/go | tee $(BUILD)/examples/go.out
+	cd examples/rust && $(CARGO) run --release --quiet -- --memory --ticks 60 | tee $(BUILD)/examples/rust.out
+
+test-examples: examples ## check the examples' output
+	diff -u examples/c/expected.txt $(BUILD)/examples/c.out
+	diff -u examples/go/expected.txt $(BUILD)/examples/go.out
+	grep -q '^world persisted' $(BUILD)/examples/rust.out || grep -q '^memory store' $(BUILD)/examples/rust.out
+
+install: lib ## install the library, header and a pkg-config file under PREFIX (default /usr/local)
+	install -Dm755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libstore.so
+	install -Dm644 include/store.h $(DESTDIR)$(PREFIX)/include/store.h
+	@mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' store.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/store.pc
+
 clean: ## remove build outputs
 	rm -rf $(BUILD) rustclient/target
 
 test-c: lib ## C tests: every export against include/store.h, -Wall -Wextra -Werror
-	@echo "test-c: not yet written" && false
+	@$(MAKE) --no-print-directory -C capi/ctest test CC="$(CC)" BUILD="$(BUILD)"
 
 test-rust: lib ## cargo test, clippy and doc for the Rust crates
-	@echo "test-rust: not yet written" && false
+	cd rustclient && $(CARGO) test --workspace --all-features && $(CARGO) clippy --workspace --all-targets --all-features -- -D warnings && RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps

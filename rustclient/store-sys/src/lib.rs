@@ -1,0 +1,373 @@
+//! Raw FFI declarations for `libstore.so`, matching `include/store.h`.
+//!
+//! Every item here mirrors the C header one to one; read the header for the
+//! full contract of each function. The safe wrapper is the `store` crate.
+//!
+//! # Linking
+//!
+//! The build script links `libstore.so` from `STORE_LIB_DIR` when that is
+//! set, and otherwise builds it from the repository's Go sources. It sets
+//! an rpath for this crate's own targets and exports the directory as
+//! `DEP_STORE_LIB_DIR` to the build scripts of crates that depend on this
+//! one directly. A binary crate that wants to run without `LD_LIBRARY_PATH`
+//! depends on `store-sys` and adds a `build.rs` like this:
+//!
+//! ```no_run
+//! // build.rs
+//! if let Ok(dir) = std::env::var("DEP_STORE_LIB_DIR") {
+//!     println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
+//! }
+//! ```
+//!
+//! # Example
+//!
+//! ```
+//! use store_sys::*;
+//! // SAFETY: store_abi_version takes nothing and never fails.
+//! assert_eq!(unsafe { store_abi_version() }, STORE_ABI_VERSION);
+//! ```
+#![no_std]
+#![allow(non_camel_case_types)]
+
+use core::ffi::{c_char, c_int};
+
+/// The ABI this crate was written against; compare with [`store_abi_version`].
+pub const STORE_ABI_VERSION: u32 = 1;
+
+/// A database or transaction handle. 0 is never a valid handle.
+pub type store_t = u64;
+
+/// A status code: 0 success, 1 a miss, negative values errors.
+pub type store_status = i32;
+
+/// Success.
+pub const STORE_OK: store_status = 0;
+/// The key is not there (or has expired).
+pub const STORE_NOT_FOUND: store_status = 1;
+/// NULL where not allowed, bad geometry, bad option.
+pub const STORE_ERR_INVALID_ARG: store_status = -1;
+/// 0, unknown, closed or finished handle.
+pub const STORE_ERR_BAD_HANDLE: store_status = -2;
+/// The database was closed during the call.
+pub const STORE_ERR_CLOSED: store_status = -3;
+/// A write through a read-only transaction.
+pub const STORE_ERR_TX_READ_ONLY: store_status = -4;
+/// The transaction ended during the call.
+pub const STORE_ERR_TX_CLOSED: store_status = -5;
+/// An index of that name has another definition.
+pub const STORE_ERR_INDEX_EXISTS: store_status = -6;
+/// No such index, or one of the wrong kind.
+pub const STORE_ERR_NO_INDEX: store_status = -7;
+/// A database-level call from a thread holding a transaction.
+pub const STORE_ERR_WOULD_DEADLOCK: store_status = -8;
+/// The operating system refused a read or write.
+pub const STORE_ERR_IO: store_status = -9;
+/// A file or snapshot that is not a valid store.
+pub const STORE_ERR_CORRUPT: store_status = -10;
+/// File held by another store, transaction open, shrink running.
+pub const STORE_ERR_BUSY: store_status = -11;
+/// A bug in the library, caught.
+pub const STORE_ERR_INTERNAL: store_status = -12;
+
+/// Leave flushing to the OS.
+pub const STORE_SYNC_NEVER: i32 = 0;
+/// fsync once a second (the default).
+pub const STORE_SYNC_EVERY_SECOND: i32 = 1;
+/// fsync before every commit returns.
+pub const STORE_SYNC_ALWAYS: i32 = 2;
+
+/// Case-insensitive text index.
+pub const STORE_INDEX_STRING: i32 = 0;
+/// Bytes index, memcmp order.
+pub const STORE_INDEX_BINARY: i32 = 1;
+/// Signed decimal integer index.
+pub const STORE_INDEX_INT: i32 = 2;
+/// Unsigned decimal integer index.
+pub const STORE_INDEX_UINT: i32 = 3;
+/// Decimal floating point index.
+pub const STORE_INDEX_FLOAT: i32 = 4;
+/// The value at a gjson path, case-insensitive.
+pub const STORE_INDEX_JSON: i32 = 5;
+/// The value at a gjson path, case-sensitive.
+pub const STORE_INDEX_JSON_CASE_SENSITIVE: i32 = 6;
+
+/// `store_scan` flag: walk from the high end of the range down.
+pub const STORE_SCAN_DESC: i32 = 1;
+
+/// The largest number of dimensions of a spatial index.
+pub const STORE_MAX_DIMS: usize = 20;
+
+/// `val_len` of a missing key in a `store_get_many` result.
+pub const STORE_MISSING: u32 = 0xFFFF_FFFF;
+/// Bytes before each hit's key in a result buffer.
+pub const STORE_HIT_HEADER: usize = 16;
+
+/// Options for [`store_open`]. Fill with [`store_options_default`], then change.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct store_options {
+    /// `STORE_SYNC_*`; ignored in memory.
+    pub sync_policy: i32,
+    /// Rewrite the file when it grew this much (percent) since the last rewrite; >= 0.
+    pub auto_shrink_percentage: i32,
+    /// No background rewrite below this many bytes; >= 0.
+    pub auto_shrink_min_size: i64,
+    /// Non-zero: no background rewrite.
+    pub auto_shrink_disabled: i32,
+}
+
+/// Bytes owned by the caller once returned; release with [`store_bytes_free`].
+#[repr(C)]
+#[derive(Debug)]
+pub struct store_bytes {
+    /// Never NULL for a returned buffer, even when `len` is 0.
+    pub ptr: *mut u8,
+    /// The number of bytes at `ptr`.
+    pub len: usize,
+}
+
+impl Default for store_bytes {
+    fn default() -> Self {
+        store_bytes { ptr: core::ptr::null_mut(), len: 0 }
+    }
+}
+
+/// One item for [`store_set_many`] (key, value, ttl) and
+/// [`store_get_many`] (key only).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct store_kv {
+    /// Key bytes (may be NULL when `key_len` is 0).
+    pub key: *const u8,
+    /// Length of the key.
+    pub key_len: usize,
+    /// Value bytes (may be NULL when `val_len` is 0).
+    pub val: *const u8,
+    /// Length of the value.
+    pub val_len: usize,
+    /// Time to live in milliseconds; <= 0: no expiry.
+    pub ttl_ms: i64,
+}
+
+unsafe extern "C" {
+    /// The ABI version of the loaded library. Never fails, never blocks.
+    ///
+    /// # Safety
+    /// Always safe to call; `unsafe` only because it is foreign.
+    pub fn store_abi_version() -> u32;
+
+    /// The static name of a status code, or "STORE_UNKNOWN_STATUS".
+    ///
+    /// # Safety
+    /// Always safe to call; the returned string is static and must not be freed.
+    pub fn store_status_name(status: store_status) -> *const c_char;
+
+    /// Copies the calling thread's last error message into `buf` and
+    /// returns its full length.
+    ///
+    /// # Safety
+    /// `buf` must be NULL (with any `cap`) or valid for `cap` bytes of writes.
+    pub fn store_last_error(buf: *mut c_char, cap: usize) -> usize;
+
+    /// Releases a buffer the library returned and zeroes `*b`.
+    ///
+    /// # Safety
+    /// `b` must be NULL or point to a valid, writable `store_bytes`.
+    pub fn store_bytes_free(b: *mut store_bytes);
+
+    /// The number of buffers returned and not yet freed, process-wide.
+    ///
+    /// # Safety
+    /// Always safe to call.
+    pub fn store_outstanding_buffers() -> u64;
+
+    /// Fills `*o` with the default options. NULL-safe.
+    ///
+    /// # Safety
+    /// `o` must be NULL or point to a writable `store_options`.
+    pub fn store_options_default(o: *mut store_options);
+
+    /// Opens a file store at `path`, or one in memory for ":memory:".
+    ///
+    /// # Safety
+    /// `path` must be NULL or a NUL-terminated string; `o` NULL or a valid
+    /// `store_options`; `out` NULL or writable.
+    pub fn store_open(path: *const c_char, o: *const store_options, out: *mut store_t) -> store_status;
+
+    /// Flushes and closes the database.
+    ///
+    /// # Safety
+    /// Always safe: any handle value is checked.
+    pub fn store_close(db: store_t) -> store_status;
+
+    /// Stores the value under the key; `ttl_ms > 0` makes it expire.
+    ///
+    /// # Safety
+    /// `k` must be valid for `kl` bytes and `v` for `vl` bytes (or NULL with length 0).
+    pub fn store_set(h: store_t, k: *const u8, kl: usize, v: *const u8, vl: usize, ttl_ms: i64) -> store_status;
+
+    /// Copies the value under the key into `*val`.
+    ///
+    /// # Safety
+    /// `k` must be valid for `kl` bytes (or NULL with 0); `val` NULL or writable.
+    pub fn store_get(h: store_t, k: *const u8, kl: usize, val: *mut store_bytes) -> store_status;
+
+    /// Removes the key.
+    ///
+    /// # Safety
+    /// `k` must be valid for `kl` bytes (or NULL with 0).
+    pub fn store_delete(h: store_t, k: *const u8, kl: usize) -> store_status;
+
+    /// Writes the key's remaining time to live in ms, or -1 for none.
+    ///
+    /// # Safety
+    /// `k` must be valid for `kl` bytes (or NULL with 0); `ttl_ms` NULL or writable.
+    pub fn store_ttl(h: store_t, k: *const u8, kl: usize, ttl_ms: *mut i64) -> store_status;
+
+    /// Writes `n` items in one transaction.
+    ///
+    /// # Safety
+    /// `items` must be valid for `n` elements (or NULL with 0), each
+    /// pointing at valid bytes of its stated lengths.
+    pub fn store_set_many(h: store_t, items: *const store_kv, n: usize) -> store_status;
+
+    /// Looks up `n` keys and returns one result buffer.
+    ///
+    /// # Safety
+    /// `keys` must be valid for `n` elements (or NULL with 0), each key
+    /// valid for its length; `out` NULL or writable.
+    pub fn store_get_many(h: store_t, keys: *const store_kv, n: usize, out: *mut store_bytes) -> store_status;
+
+    /// Begins a transaction, read-only when `writable` is 0.
+    ///
+    /// # Safety
+    /// `tx` must be NULL or writable.
+    pub fn store_begin(db: store_t, writable: c_int, tx: *mut store_t) -> store_status;
+
+    /// Commits and releases the transaction.
+    ///
+    /// # Safety
+    /// Always safe: any handle value is checked.
+    pub fn store_commit(tx: store_t) -> store_status;
+
+    /// Rolls back and releases the transaction.
+    ///
+    /// # Safety
+    /// Always safe: any handle value is checked.
+    pub fn store_rollback(tx: store_t) -> store_status;
+
+    /// Builds an ordered index.
+    ///
+    /// # Safety
+    /// `name` and `pattern` must be NULL or NUL-terminated; `json_path`
+    /// NULL or NUL-terminated.
+    pub fn store_create_index(
+        db: store_t,
+        name: *const c_char,
+        pattern: *const c_char,
+        kind: i32,
+        json_path: *const c_char,
+    ) -> store_status;
+
+    /// Builds a spatial (R-tree) index.
+    ///
+    /// # Safety
+    /// `name`, `pattern` and `json_path` must each be NULL or NUL-terminated.
+    pub fn store_create_spatial_index(
+        db: store_t,
+        name: *const c_char,
+        pattern: *const c_char,
+        json_path: *const c_char,
+    ) -> store_status;
+
+    /// Removes an index (its items stay).
+    ///
+    /// # Safety
+    /// `name` must be NULL or NUL-terminated.
+    pub fn store_drop_index(db: store_t, name: *const c_char) -> store_status;
+
+    /// Returns the items with `lo <= v < hi` in index order.
+    ///
+    /// # Safety
+    /// `index` must be NULL or NUL-terminated; `lo`/`hi` NULL or valid for
+    /// `lol`/`hil` bytes; `out` NULL or writable.
+    pub fn store_scan(
+        h: store_t,
+        index: *const c_char,
+        lo: *const u8,
+        lol: usize,
+        hi: *const u8,
+        hil: usize,
+        flags: i32,
+        limit: usize,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// Returns the items whose box touches `min..max`.
+    ///
+    /// # Safety
+    /// `index` must be NULL or NUL-terminated; `min` and `max` NULL or
+    /// valid for `dims` doubles; `out` NULL or writable.
+    pub fn store_intersects(
+        h: store_t,
+        index: *const c_char,
+        min: *const f64,
+        max: *const f64,
+        dims: usize,
+        limit: usize,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// Returns the items wholly inside `min..max`.
+    ///
+    /// # Safety
+    /// As [`store_intersects`].
+    pub fn store_within(
+        h: store_t,
+        index: *const c_char,
+        min: *const f64,
+        max: *const f64,
+        dims: usize,
+        limit: usize,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// Returns the items nearest to `point`, nearest first.
+    ///
+    /// # Safety
+    /// `index` must be NULL or NUL-terminated; `point` NULL or valid for
+    /// `dims` doubles; `out` NULL or writable.
+    pub fn store_nearby(
+        h: store_t,
+        index: *const c_char,
+        point: *const f64,
+        dims: usize,
+        k: usize,
+        max_dist: f64,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// Writes the number of items to `*n`.
+    ///
+    /// # Safety
+    /// `n` must be NULL or writable.
+    pub fn store_len(h: store_t, n: *mut u64) -> store_status;
+
+    /// Rewrites the database file with only its live items.
+    ///
+    /// # Safety
+    /// Always safe: any handle value is checked.
+    pub fn store_shrink(db: store_t) -> store_status;
+
+    /// Writes a snapshot of every live item to `path`, atomically.
+    ///
+    /// # Safety
+    /// `path` must be NULL or NUL-terminated.
+    pub fn store_save(db: store_t, path: *const c_char) -> store_status;
+
+    /// Adds every item of a snapshot file, all or nothing.
+    ///
+    /// # Safety
+    /// `path` must be NULL or NUL-terminated.
+    pub fn store_load(db: store_t, path: *const c_char) -> store_status;
+}

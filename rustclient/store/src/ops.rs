@@ -1,0 +1,595 @@
+//! [`Ops`]: the data methods shared by [`Store`](crate::Store) and
+//! [`Tx`](crate::Tx), written once over the raw handle.
+
+use std::ffi::CString;
+use std::time::Duration;
+
+use store_sys as sys;
+
+use crate::bytes::Bytes;
+use crate::error::{Error, Result, check, check_ok};
+use crate::geometry::{Point, Rect};
+use crate::results::{Hits, Values};
+
+/// A real, readable pointer for an empty slice: the C API reads NULL as
+/// "absent" in some places (scan bounds), so an empty slice passes this.
+static EMPTY: [u8; 1] = [0];
+
+/// The (pointer, length) pair the C API takes for bytes in.
+pub(crate) fn raw_parts(b: &[u8]) -> (*const u8, usize) {
+    if b.is_empty() { (EMPTY.as_ptr(), 0) } else { (b.as_ptr(), b.len()) }
+}
+
+/// A NUL-terminated copy of a name, pattern or path for the C API.
+pub(crate) fn c_string(s: &str) -> Result<CString> {
+    Ok(CString::new(s)?)
+}
+
+/// A TTL in whole milliseconds for the C API, rounded up so that a short
+/// TTL never becomes 0 (which the C API reads as "no expiry").
+fn ttl_millis(ttl: Duration) -> Result<i64> {
+    if ttl.is_zero() {
+        return Err(Error::invalid("a TTL of zero: give a positive duration, or use set for no expiry"));
+    }
+    let ms = ttl.as_nanos().div_ceil(1_000_000);
+    Ok(i64::try_from(ms).unwrap_or(i64::MAX))
+}
+
+fn opt_ttl_millis(ttl: Option<Duration>) -> Result<i64> {
+    ttl.map_or(Ok(0), ttl_millis)
+}
+
+/// Calls a function that fills a result buffer and takes ownership of it,
+/// whatever the status says (store_bytes_free is NULL-safe).
+fn with_buffer(call: impl FnOnce(*mut sys::store_bytes) -> i32) -> Result<Bytes> {
+    let mut raw = sys::store_bytes::default();
+    let status = call(&mut raw);
+    let bytes = Bytes::from_raw(raw);
+    check_ok(status)?;
+    Ok(bytes)
+}
+
+/// How long a key has left to live, from [`Ops::ttl`].
+///
+/// ```
+/// use std::time::Duration;
+/// use store::{Ops, Store, Ttl};
+/// let db = Store::open_in_memory().unwrap();
+/// db.set("forever", "x").unwrap();
+/// db.set_with_ttl("soon", "x", Duration::from_secs(60)).unwrap();
+/// assert_eq!(db.ttl("forever").unwrap(), Some(Ttl::Never));
+/// assert!(matches!(db.ttl("soon").unwrap(), Some(Ttl::Expires(d)) if d <= Duration::from_secs(60)));
+/// assert_eq!(db.ttl("missing").unwrap(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ttl {
+    /// The key never expires.
+    Never,
+    /// The key expires after this long (whole milliseconds, rounded up, so
+    /// never zero for a live key).
+    Expires(Duration),
+}
+
+impl Ttl {
+    /// The remaining time, `None` for a key that never expires.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(store::Ttl::Never.remaining(), None);
+    /// assert_eq!(store::Ttl::Expires(Duration::from_secs(1)).remaining(), Some(Duration::from_secs(1)));
+    /// ```
+    pub fn remaining(self) -> Option<Duration> {
+        match self {
+            Ttl::Never => None,
+            Ttl::Expires(d) => Some(d),
+        }
+    }
+}
+
+/// The direction of a [`Range`] scan.
+///
+/// ```
+/// assert_eq!(store::Order::default(), store::Order::Ascending);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Low to high, in the index's order.
+    #[default]
+    Ascending,
+    /// High to low.
+    Descending,
+}
+
+/// What [`Ops::scan`] visits: the items whose indexed value `v` has
+/// `lo <= v < hi` (an absent bound is open), in [`Order`], at most `limit`
+/// of them (0: no limit). For a JSON index the bounds are JSON documents
+/// with a value at the index's path (`{"age":30}`); for the numeric kinds,
+/// numbers as text; when scanning the keys (index `""`), keys.
+///
+/// ```
+/// use store::{Ops, Range, Store};
+/// let db = Store::open_in_memory().unwrap();
+/// for k in ["a", "b", "c", "d"] {
+///     db.set(k, "").unwrap();
+/// }
+/// let hits = db.scan("", Range::all().lo("b").hi("d").descending()).unwrap();
+/// let keys: Vec<_> = hits.iter().map(|h| h.key_str().unwrap()).collect();
+/// assert_eq!(keys, ["c", "b"]);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Range<'a> {
+    lo: Option<&'a [u8]>,
+    hi: Option<&'a [u8]>,
+    order: Order,
+    limit: usize,
+}
+
+impl<'a> Range<'a> {
+    /// Everything, ascending, without a limit.
+    ///
+    /// ```
+    /// assert_eq!(store::Range::all(), store::Range::default());
+    /// ```
+    pub fn all() -> Range<'a> {
+        Range::default()
+    }
+
+    /// Sets the inclusive low bound.
+    ///
+    /// ```
+    /// # use store::{Ops, Range, Store};
+    /// # let db = Store::open_in_memory().unwrap();
+    /// db.set("a", "").unwrap();
+    /// db.set("b", "").unwrap();
+    /// assert_eq!(db.scan("", Range::all().lo("b")).unwrap().len(), 1);
+    /// ```
+    pub fn lo<B: AsRef<[u8]> + ?Sized>(mut self, lo: &'a B) -> Range<'a> {
+        self.lo = Some(lo.as_ref());
+        self
+    }
+
+    /// Sets the exclusive high bound.
+    ///
+    /// ```
+    /// # use store::{Ops, Range, Store};
+    /// # let db = Store::open_in_memory().unwrap();
+    /// db.set("a", "").unwrap();
+    /// db.set("b", "").unwrap();
+    /// assert_eq!(db.scan("", Range::all().hi("b")).unwrap().len(), 1);
+    /// ```
+    pub fn hi<B: AsRef<[u8]> + ?Sized>(mut self, hi: &'a B) -> Range<'a> {
+        self.hi = Some(hi.as_ref());
+        self
+    }
+
+    /// Sets the direction.
+    ///
+    /// ```
+    /// use store::{Order, Range};
+    /// assert_eq!(Range::all().order(Order::Descending), Range::all().descending());
+    /// ```
+    pub fn order(mut self, order: Order) -> Range<'a> {
+        self.order = order;
+        self
+    }
+
+    /// Walks from the high end down.
+    ///
+    /// ```
+    /// # use store::{Ops, Range, Store};
+    /// # let db = Store::open_in_memory().unwrap();
+    /// db.set("a", "").unwrap();
+    /// db.set("b", "").unwrap();
+    /// assert_eq!(db.scan("", Range::all().descending()).unwrap().first().unwrap().key(), b"b");
+    /// ```
+    pub fn descending(self) -> Range<'a> {
+        self.order(Order::Descending)
+    }
+
+    /// Returns at most `n` items (0: no limit).
+    ///
+    /// ```
+    /// # use store::{Ops, Range, Store};
+    /// # let db = Store::open_in_memory().unwrap();
+    /// db.set("a", "").unwrap();
+    /// db.set("b", "").unwrap();
+    /// assert_eq!(db.scan("", Range::all().limit(1)).unwrap().len(), 1);
+    /// ```
+    pub fn limit(mut self, n: usize) -> Range<'a> {
+        self.limit = n;
+        self
+    }
+}
+
+mod private {
+    pub trait Sealed {}
+    impl Sealed for crate::Store {}
+    impl Sealed for crate::Tx<'_> {}
+}
+
+/// The data methods of a [`Store`](crate::Store) and of a
+/// [`Tx`](crate::Tx). On a store each call runs in a transaction of its
+/// own; on a transaction it joins it. Bring the trait into scope with
+/// `use store::Ops;`. It is sealed: only this crate implements it.
+///
+/// Calls block as `store.h` says: a read waits while another thread holds
+/// a write transaction; a write waits for every transaction on other
+/// threads. A store-level call on the thread that holds an open
+/// transaction of that store returns [`Error::WouldDeadlock`].
+///
+/// ```
+/// use store::{Ops, Store};
+/// fn count_users(db: &impl Ops) -> store::Result<usize> {
+///     Ok(db.get_many(["user:1", "user:2"])?.iter().filter(|e| e.value().is_some()).count())
+/// }
+/// let db = Store::open_in_memory().unwrap();
+/// db.set("user:1", "ann").unwrap();
+/// assert_eq!(count_users(&db).unwrap(), 1);
+/// db.view(|tx| count_users(tx)).map(|n| assert_eq!(n, 1)).unwrap();
+/// ```
+pub trait Ops: private::Sealed {
+    /// The raw handle calls go to (a database or a transaction).
+    #[doc(hidden)]
+    fn raw_handle(&self) -> sys::store_t;
+
+    /// Stores `value` under `key`, replacing any old value, with no expiry.
+    /// Keys and values are bytes and may hold NUL. A key under a spatial
+    /// index whose geometry cannot be read from the value is refused with
+    /// [`Error::InvalidArg`] and nothing is written.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("k", "v").unwrap();
+    /// db.set(b"bin\0key", [1u8, 0, 2]).unwrap();
+    /// assert_eq!(db.get(b"bin\0key").unwrap().unwrap(), [1u8, 0, 2]);
+    /// ```
+    fn set(&self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<()> {
+        set_raw(self.raw_handle(), key.as_ref(), value.as_ref(), 0)
+    }
+
+    /// Stores `value` under `key`, expiring after `ttl` (rounded up to
+    /// whole milliseconds). A zero `ttl` is [`Error::InvalidArg`].
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set_with_ttl("session", "token", Duration::from_secs(30)).unwrap();
+    /// assert!(db.get("session").unwrap().is_some());
+    /// assert!(db.set_with_ttl("session", "token", Duration::ZERO).is_err());
+    /// ```
+    fn set_with_ttl(&self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>, ttl: Duration) -> Result<()> {
+        set_raw(self.raw_handle(), key.as_ref(), value.as_ref(), ttl_millis(ttl)?)
+    }
+
+    /// The value under `key`, or `None` for a missing or expired key. The
+    /// [`Bytes`] own the library's buffer: no copy is made.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// assert!(db.get("k").unwrap().is_none());
+    /// db.set("k", "v").unwrap();
+    /// assert_eq!(db.get("k").unwrap().unwrap(), "v");
+    /// ```
+    fn get(&self, key: impl AsRef<[u8]>) -> Result<Option<Bytes>> {
+        let (k, kl) = raw_parts(key.as_ref());
+        let h = self.raw_handle();
+        let mut raw = sys::store_bytes::default();
+        // SAFETY: k is valid for kl bytes and raw is a live store_bytes.
+        let status = unsafe { sys::store_get(h, k, kl, &mut raw) };
+        let bytes = Bytes::from_raw(raw);
+        if !check(status)? {
+            return Ok(None);
+        }
+        if bytes.is_null() {
+            return Err(Error::Internal("store_get succeeded without a buffer".into()));
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Removes `key`; returns whether it was there.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("k", "v").unwrap();
+    /// assert!(db.delete("k").unwrap());
+    /// assert!(!db.delete("k").unwrap());
+    /// ```
+    fn delete(&self, key: impl AsRef<[u8]>) -> Result<bool> {
+        let (k, kl) = raw_parts(key.as_ref());
+        // SAFETY: k is valid for kl bytes.
+        check(unsafe { sys::store_delete(self.raw_handle(), k, kl) })
+    }
+
+    /// The time `key` has left: `Some(Ttl::Never)` for a key without
+    /// expiry, `Some(Ttl::Expires(d))` for one with, and `None` for a
+    /// missing or expired key (so "missing" and "never expires" differ).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use store::{Ops, Store, Ttl};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("k", "v").unwrap();
+    /// assert_eq!(db.ttl("k").unwrap(), Some(Ttl::Never));
+    /// assert_eq!(db.ttl("nope").unwrap(), None);
+    /// ```
+    fn ttl(&self, key: impl AsRef<[u8]>) -> Result<Option<Ttl>> {
+        let (k, kl) = raw_parts(key.as_ref());
+        let mut ms: i64 = 0;
+        // SAFETY: k is valid for kl bytes and ms is a live i64.
+        let found = check(unsafe { sys::store_ttl(self.raw_handle(), k, kl, &mut ms) })?;
+        Ok(found.then(|| match u64::try_from(ms) {
+            Ok(ms) => Ttl::Expires(Duration::from_millis(ms)),
+            Err(_) => Ttl::Never, // -1
+        }))
+    }
+
+    /// Writes every `(key, value, ttl)` item in one transaction, all or
+    /// none (`ttl` `None`: no expiry).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set_many([("a", "1", None), ("b", "2", Some(Duration::from_secs(60)))]).unwrap();
+    /// assert_eq!(db.len().unwrap(), 2);
+    /// ```
+    fn set_many<I, K, V>(&self, items: I) -> Result<()>
+    where
+        I: IntoIterator<Item = (K, V, Option<Duration>)>,
+        K: AsRef<[u8]>,
+        V: AsRef<[u8]>,
+    {
+        let items: Vec<(K, V, i64)> =
+            items.into_iter().map(|(k, v, t)| Ok((k, v, opt_ttl_millis(t)?))).collect::<Result<_>>()?;
+        let kvs: Vec<sys::store_kv> = items
+            .iter()
+            .map(|(k, v, ttl_ms)| {
+                let (key, key_len) = raw_parts(k.as_ref());
+                let (val, val_len) = raw_parts(v.as_ref());
+                sys::store_kv { key, key_len, val, val_len, ttl_ms: *ttl_ms }
+            })
+            .collect();
+        // SAFETY: kvs holds kvs.len() items whose pointers borrow `items`,
+        // which outlives the call.
+        check_ok(unsafe { sys::store_set_many(self.raw_handle(), kvs.as_ptr(), kvs.len()) })
+    }
+
+    /// Looks up every key in one read transaction; the [`Values`] hold one
+    /// entry per key, in order, with `None` for a missing key.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("a", "1").unwrap();
+    /// let found = db.get_many(["a", "zzz"]).unwrap();
+    /// let v: Vec<_> = found.iter().map(|e| e.value_str().unwrap()).collect();
+    /// assert_eq!(v, [Some("1"), None]);
+    /// ```
+    fn get_many<I, K>(&self, keys: I) -> Result<Values>
+    where
+        I: IntoIterator<Item = K>,
+        K: AsRef<[u8]>,
+    {
+        let keys: Vec<K> = keys.into_iter().collect();
+        let kvs: Vec<sys::store_kv> = keys
+            .iter()
+            .map(|k| {
+                let (key, key_len) = raw_parts(k.as_ref());
+                sys::store_kv { key, key_len, val: std::ptr::null(), val_len: 0, ttl_ms: 0 }
+            })
+            .collect();
+        let h = self.raw_handle();
+        // SAFETY: kvs holds kvs.len() items whose key pointers borrow
+        // `keys`, which outlives the call; out is a live store_bytes.
+        let bytes = with_buffer(|out| unsafe { sys::store_get_many(h, kvs.as_ptr(), kvs.len(), out) })?;
+        Values::new(bytes)
+    }
+
+    /// The items of an ordered index (or of the keys, for `index == ""`)
+    /// inside `range`, in index order. A spatial or unknown index is
+    /// [`Error::NoIndex`].
+    ///
+    /// ```
+    /// # use store::{IndexKind, Ops, Range, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_index("age", "user:*", IndexKind::Int).unwrap();
+    /// db.set("user:ann", "42").unwrap();
+    /// db.set("user:bob", "7").unwrap();
+    /// let young = db.scan("age", Range::all().hi("18")).unwrap();
+    /// assert_eq!(young.first().unwrap().key(), b"user:bob");
+    /// ```
+    fn scan(&self, index: &str, range: Range<'_>) -> Result<Hits> {
+        let index = c_string(index)?;
+        let (lo, lol) = range.lo.map_or((std::ptr::null(), 0), raw_parts);
+        let (hi, hil) = range.hi.map_or((std::ptr::null(), 0), raw_parts);
+        let flags = match range.order {
+            Order::Ascending => 0,
+            Order::Descending => sys::STORE_SCAN_DESC,
+        };
+        let h = self.raw_handle();
+        // SAFETY: index is NUL-terminated; lo/hi are NULL (open) or valid
+        // for their lengths; out is a live store_bytes.
+        let bytes = with_buffer(|out| unsafe {
+            sys::store_scan(h, index.as_ptr(), lo, lol, hi, hil, flags, range.limit, out)
+        })?;
+        Hits::new(bytes)
+    }
+
+    /// The items of a spatial index whose box touches `rect`, at most
+    /// `limit` (0: no limit), in no set order.
+    ///
+    /// ```
+    /// # use store::{Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "pos:*", None).unwrap();
+    /// db.set("pos:a", "[1 1]").unwrap();
+    /// db.set("pos:b", "[9 9]").unwrap();
+    /// let hits = db.intersects("pos", &Rect::new(&[0.0, 0.0], &[5.0, 5.0]).unwrap(), 0).unwrap();
+    /// assert_eq!(hits.len(), 1);
+    /// ```
+    fn intersects(&self, index: &str, rect: &Rect, limit: usize) -> Result<Hits> {
+        box_query(self.raw_handle(), index, rect, limit, sys::store_intersects)
+    }
+
+    /// The items of a spatial index that lie wholly inside `rect`.
+    ///
+    /// ```
+    /// # use store::{Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("area", "area:*", None).unwrap();
+    /// db.set("area:small", "[1 1],[2 2]").unwrap();
+    /// db.set("area:big", "[0 0],[10 10]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[5.0, 5.0]).unwrap();
+    /// assert_eq!(db.intersects("area", &r, 0).unwrap().len(), 2);
+    /// assert_eq!(db.within("area", &r, 0).unwrap().first().unwrap().key(), b"area:small");
+    /// ```
+    fn within(&self, index: &str, rect: &Rect, limit: usize) -> Result<Hits> {
+        box_query(self.raw_handle(), index, rect, limit, sys::store_within)
+    }
+
+    /// The items of a spatial index nearest to `point`, nearest first,
+    /// with [`Hit::distance`](crate::Hit::distance) set: at most `k` of
+    /// them (0: no limit), none farther than `max_dist` (`None`: no bound;
+    /// `k = 0` with a `max_dist` is a radius query). A negative or NaN
+    /// `max_dist` is [`Error::InvalidArg`].
+    ///
+    /// ```
+    /// # use store::{Ops, Point, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "pos:*", None).unwrap();
+    /// db.set("pos:a", "[1 0]").unwrap();
+    /// db.set("pos:b", "[5 0]").unwrap();
+    /// let origin = Point::new(&[0.0, 0.0]).unwrap();
+    /// let hits = db.nearby("pos", &origin, 0, Some(2.0)).unwrap();
+    /// assert_eq!(hits.len(), 1);
+    /// assert_eq!(hits.first().unwrap().distance(), 1.0);
+    /// ```
+    fn nearby(&self, index: &str, point: &Point, k: usize, max_dist: Option<f64>) -> Result<Hits> {
+        let max_dist = match max_dist {
+            None => -1.0,
+            Some(d) if d >= 0.0 => d,
+            Some(d) => return Err(Error::invalid(format!("maximum distance {d}: want a number >= 0"))),
+        };
+        let index = c_string(index)?;
+        let c = point.coords();
+        let h = self.raw_handle();
+        // SAFETY: index is NUL-terminated, c holds c.len() doubles, out is
+        // a live store_bytes.
+        let bytes = with_buffer(|out| unsafe {
+            sys::store_nearby(h, index.as_ptr(), c.as_ptr(), c.len(), k, max_dist, out)
+        })?;
+        Hits::new(bytes)
+    }
+
+    /// The number of items, counting expired ones not yet swept (the
+    /// engine sweeps once a second).
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("k", "v").unwrap();
+    /// assert_eq!(db.len().unwrap(), 1);
+    /// ```
+    fn len(&self) -> Result<u64> {
+        let mut n: u64 = 0;
+        // SAFETY: n is a live u64.
+        check_ok(unsafe { sys::store_len(self.raw_handle(), &mut n) })?;
+        Ok(n)
+    }
+
+    /// Whether [`len`](Ops::len) is 0.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// assert!(db.is_empty().unwrap());
+    /// ```
+    fn is_empty(&self) -> Result<bool> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Stores `value` as JSON under `key` (feature `serde`).
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set_json("cfg", &vec![1, 2, 3]).unwrap();
+    /// assert_eq!(db.get("cfg").unwrap().unwrap(), "[1,2,3]");
+    /// ```
+    #[cfg(feature = "serde")]
+    fn set_json<T: serde::Serialize + ?Sized>(&self, key: impl AsRef<[u8]>, value: &T) -> Result<()> {
+        let json = serde_json::to_vec(value)?;
+        self.set(key, json)
+    }
+
+    /// Reads the JSON value under `key` into a `T`; `None` for a missing
+    /// key (feature `serde`).
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("cfg", "[1,2,3]").unwrap();
+    /// let v: Option<Vec<u32>> = db.get_json("cfg").unwrap();
+    /// assert_eq!(v, Some(vec![1, 2, 3]));
+    /// ```
+    #[cfg(feature = "serde")]
+    fn get_json<T: serde::de::DeserializeOwned>(&self, key: impl AsRef<[u8]>) -> Result<Option<T>> {
+        match self.get(key)? {
+            None => Ok(None),
+            Some(b) => Ok(Some(serde_json::from_slice(&b)?)),
+        }
+    }
+}
+
+fn set_raw(h: sys::store_t, key: &[u8], value: &[u8], ttl_ms: i64) -> Result<()> {
+    let (k, kl) = raw_parts(key);
+    let (v, vl) = raw_parts(value);
+    // SAFETY: k and v are valid for kl and vl bytes.
+    check_ok(unsafe { sys::store_set(h, k, kl, v, vl, ttl_ms) })
+}
+
+type BoxFn = unsafe extern "C" fn(
+    sys::store_t,
+    *const std::ffi::c_char,
+    *const f64,
+    *const f64,
+    usize,
+    usize,
+    *mut sys::store_bytes,
+) -> i32;
+
+fn box_query(h: sys::store_t, index: &str, rect: &Rect, limit: usize, f: BoxFn) -> Result<Hits> {
+    let index = c_string(index)?;
+    let (min, max) = (rect.min(), rect.max());
+    // SAFETY: f is store_intersects or store_within; index is
+    // NUL-terminated, min and max hold rect.dims() doubles each, out is a
+    // live store_bytes.
+    let bytes = with_buffer(|out| unsafe { f(h, index.as_ptr(), min.as_ptr(), max.as_ptr(), rect.dims(), limit, out) })?;
+    Hits::new(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_rounds_up_and_refuses_zero() {
+        assert!(ttl_millis(Duration::ZERO).is_err());
+        assert_eq!(ttl_millis(Duration::from_nanos(1)).unwrap(), 1);
+        assert_eq!(ttl_millis(Duration::from_micros(1500)).unwrap(), 2);
+        assert_eq!(ttl_millis(Duration::from_secs(2)).unwrap(), 2000);
+        assert_eq!(ttl_millis(Duration::MAX).unwrap(), i64::MAX);
+        assert_eq!(opt_ttl_millis(None).unwrap(), 0);
+    }
+
+    #[test]
+    fn empty_slices_get_a_real_pointer() {
+        let (p, n) = raw_parts(&[]);
+        assert!(!p.is_null());
+        assert_eq!(n, 0);
+    }
+}
