@@ -302,7 +302,8 @@ store_status store_scan(store_t h, const char *index, const uint8_t *lo, size_t 
 /* Returns the items of a spatial index whose box touches the box min..max
  * (dims values each, 1 to STORE_MAX_DIMS; bounds may be infinite, never
  * NaN, min <= max), at most limit of them (0: no limit), in no set order.
- * Expired items never appear.
+ * An item with another number of dimensions than the box is compared on
+ * the dimensions both have. Expired items never appear.
  * Errors: BAD_HANDLE, INVALID_ARG (bad box, NULL pointer), NO_INDEX
  * (unknown or not spatial), WOULD_DEADLOCK. */
 store_status store_intersects(store_t h, const char *index, const double *min, const double *max,
