@@ -2,8 +2,8 @@ package main
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include -DSTORE_TYPES_ONLY
-#include <stdlib.h>
 #include "store.h"
+uint8_t *store_capi_alloc(size_t n);
 */
 import "C"
 
@@ -14,56 +14,21 @@ import (
 	"unsafe"
 )
 
-// Every buffer handed to C is malloc'd and recorded, so store_bytes_free
-// frees only what the library returned (a stray or repeated pointer is
-// ignored, not a double free) and leak tests can count what is outstanding.
-var buffers = struct {
-	sync.Mutex
-	live map[unsafe.Pointer]struct{}
-}{live: map[unsafe.Pointer]struct{}{}}
-
-// giveBytes copies b into a new C buffer and hands it to *out. The buffer
-// is never NULL, even for no bytes, so a returned value is told from a
-// freed one.
+// giveBytes copies b into a new buffer from buffers.c and hands it to *out.
+// The buffer is never NULL, even for no bytes, so a returned value is told
+// from a freed one.
 func giveBytes(b []byte, out *C.store_bytes) {
-	p := C.malloc(C.size_t(max(len(b), 1)))
+	p := C.store_capi_alloc(C.size_t(len(b)))
 	if p == nil {
 		panic("libstore: out of memory")
 	}
-	copy(unsafe.Slice((*byte)(p), len(b)), b)
-	buffers.Lock()
-	buffers.live[p] = struct{}{}
-	buffers.Unlock()
-	out.ptr = (*C.uint8_t)(p)
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(p)), len(b)), b)
+	out.ptr = p
 	out.len = C.size_t(len(b))
 }
 
 func giveString(s string, out *C.store_bytes) {
 	giveBytes(unsafe.Slice(unsafe.StringData(s), len(s)), out)
-}
-
-//export store_bytes_free
-func store_bytes_free(b *C.store_bytes) {
-	defer func() { _ = recover() }() // returns void: nothing to report
-	if b == nil || b.ptr == nil {
-		return
-	}
-	p := unsafe.Pointer(b.ptr)
-	buffers.Lock()
-	_, ours := buffers.live[p]
-	delete(buffers.live, p)
-	buffers.Unlock()
-	if ours {
-		C.free(p)
-	}
-	b.ptr, b.len = nil, 0
-}
-
-//export store_outstanding_buffers
-func store_outstanding_buffers() C.uint64_t {
-	buffers.Lock()
-	defer buffers.Unlock()
-	return C.uint64_t(len(buffers.live))
 }
 
 // results builds one result buffer: u32 count, then per hit u32 key_len,
