@@ -75,3 +75,9 @@ mod tests {
         assert_send_sync::<Error>();
     }
 }
+
+// The README's Rust snippet, compiled and run with the doc-tests so that it
+// cannot rot.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
