@@ -24,7 +24,7 @@ $(LIB): $(GO_SOURCES)
 	@rm -f $(BUILD)/libstore.h   # cgo's generated header: store.h is the public one
 	cp include/store.h $(BUILD)/store.h
 
-test: test-go test-c test-rust ## run every test: go vet, go test -race, C tests, cargo test and clippy
+test: test-go test-c test-rust test-fuzz test-stress ## every test: Go (vet, race), C, Rust (test, clippy, doc), fuzzing, stress, examples
 
 test-go: ## go vet and go test -race
 	$(GO) vet ./...
@@ -60,3 +60,57 @@ test-c: lib ## C tests: every export against include/store.h, -Wall -Wextra -Wer
 
 test-rust: lib ## cargo test, clippy and doc for the Rust crates
 	cd rustclient && $(CARGO) test --workspace --all-features && $(CARGO) clippy --workspace --all-targets --all-features -- -D warnings && RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
+# ---- Reliability: fuzzing the C boundary, stress and leak tests -------------
+FUZZTIME ?= 5m
+FUZZ_CORPUS := capi/testdata/fuzz/FuzzCAPI
+STRESS := $(BUILD)/stress
+.PHONY: test-fuzz test-stress
+
+fuzz: ## fuzz the C API (FuzzCAPI) for FUZZTIME (5m); new inputs are kept in capi/testdata
+	@mkdir -p $(FUZZ_CORPUS)
+	$(GO) test -tags capifuzz -run '^$$' -fuzz '^FuzzCAPI$$' -fuzztime $(FUZZTIME) ./capi; status=$$?; \
+	  cache="$$($(GO) env GOCACHE)/fuzz/spatialstore/capi/FuzzCAPI"; \
+	  if [ -d "$$cache" ]; then cp -n "$$cache"/* $(FUZZ_CORPUS)/ 2>/dev/null || true; fi; \
+	  echo "fuzz: corpus $(FUZZ_CORPUS): $$(ls $(FUZZ_CORPUS) | wc -l) inputs"; exit $$status
+
+test-fuzz: ## the FuzzCAPI seed corpus, then 20s of fuzzing
+	$(GO) test -tags capifuzz -count=1 -run '^FuzzCAPI$$' ./capi
+	$(GO) test -tags capifuzz -run '^$$' -fuzz '^FuzzCAPI$$' -fuzztime 20s ./capi
+
+$(STRESS): capi/stress/stress.c include/store.h $(LIB)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -pthread -Iinclude -o $@ $< -L$(BUILD) -lstore -Wl,-rpath,$(BUILD) -lm
+
+test-stress: $(STRESS) ## threads, lifecycle, signals and a 200k-iteration leak loop against libstore.so
+	$(STRESS) 3 200000
+
+# ---- Benchmarks: bench/go, bench/rust, bench/report (see BENCHMARKS.md) ----
+BENCH_OUT := $(BUILD)/bench
+BENCH_GO := $(GO) test -run '^$$' ./bench/go -bench
+BENCH_GO_COUNT ?= 5
+BENCH_MEM_N ?= 1000000
+
+bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/chart.svg, build/bench/summary.tsv
+	@rm -rf $(BENCH_OUT) bench/rust/target/criterion && mkdir -p $(BENCH_OUT)/prof
+	@printf 'start\t%s\n' "$$(date +%s)" > $(BENCH_OUT)/env.tsv
+	cd bench/rust && $(CARGO) bench --bench compare --no-run && $(CARGO) build --release --bin mem
+	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-before.txt
+	set -o pipefail; cd bench/rust && $(CARGO) bench --bench compare -- --warm-up-time 1 --measurement-time 4 --noplot 2>&1 | tee $(BENCH_OUT)/rust.txt
+	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-after.txt
+	bench/rust/target/release/mem version >> $(BENCH_OUT)/env.tsv
+	set -o pipefail; for impl in rust rstar sqlite; do bench/rust/target/release/mem $$impl $(BENCH_MEM_N) || exit 1; done | tee $(BENCH_OUT)/mem.tsv
+	set -o pipefail; $(GO) run ./bench/go/mem -n $(BENCH_MEM_N) | tee -a $(BENCH_OUT)/mem.tsv
+	for w in kv_get kv_set kv_set_batch kv_get_batch box knn10 move move_batch tick; do \
+	  case $$w in kv_*) pat="BenchmarkKV/$$w/";; tick) pat="BenchmarkSpatial/$$w/n=10000$$";; *) pat="BenchmarkSpatial/$$w/n=100000$$";; esac; \
+	  $(BENCH_GO) "$$pat" -benchtime 3s -cpuprofile $(BENCH_OUT)/prof/$$w.prof -o $(BENCH_OUT)/prof/bench.test > /dev/null || exit 1; \
+	  $(GO) tool pprof -top -nodecount 15 -ignore 'bench/go\.Load' $(BENCH_OUT)/prof/bench.test $(BENCH_OUT)/prof/$$w.prof > $(BENCH_OUT)/prof/$$w.txt 2>/dev/null || exit 1; \
+	done
+	$(GO) run ./bench/report -go $(BENCH_OUT)/go-before.txt,$(BENCH_OUT)/go-after.txt -mem $(BENCH_OUT)/mem.tsv \
+	  -env $(BENCH_OUT)/env.tsv -prof $(BENCH_OUT)/prof -md BENCHMARKS.md -svg bench/chart.svg -tsv $(BENCH_OUT)/summary.tsv
+
+bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `workload n impl ns_per_op`, writes build/bench/summary.tsv
+	@rm -rf $(BENCH_OUT) bench/rust/target/criterion && mkdir -p $(BENCH_OUT)
+	cd bench/rust && $(CARGO) bench --bench compare --no-run --quiet
+	$(BENCH_GO) 'Benchmark(KV|Spatial)/.*/n=(10000|100000)$$' -benchtime 0.5s -count 1 > $(BENCH_OUT)/go.txt
+	cd bench/rust && BENCH_QUICK=1 $(CARGO) bench --quiet --bench compare -- --warm-up-time 0.5 --measurement-time 1 --noplot > $(BENCH_OUT)/rust.txt 2>&1
+	@$(GO) run ./bench/report -go $(BENCH_OUT)/go.txt -tsv $(BENCH_OUT)/summary.tsv

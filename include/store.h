@@ -181,10 +181,14 @@ void store_options_default(store_options *o);
  * definitions in path.idx; both sit beside the data file. Indexes defined
  * earlier are rebuilt. Blocks while it reads the file.
  *
+ * The file is checked record by record before it is loaded: a refused
+ * open leaves it byte for byte as it was, and releases the lock.
+ *
  * Errors: INVALID_ARG (path or out NULL, empty path, bad option, path is a
- * directory), BUSY (another open store holds the file, in this process or
- * another), IO, CORRUPT (not a store file; a half-written last record is
- * not corruption: it is dropped). */
+ * directory, a device or anything but a regular file), BUSY (another open
+ * store holds the file, in this process or another), IO, CORRUPT (not a
+ * store file, or a damaged record: the message names its byte offset; a
+ * half-written last record is not corruption: it is dropped). */
 store_status store_open(const char *path, const store_options *o, store_t *out);
 
 /* Flushes and closes the database; the handle is invalid afterwards.
@@ -344,7 +348,8 @@ store_status store_save(store_t db, const char *path);
 /* Adds every item of a snapshot file written by store_save, in one
  * transaction: all of it or, on a malformed snapshot or an item a spatial
  * index cannot read, nothing. Keys already present are replaced.
- * Errors: BAD_HANDLE, INVALID_ARG, WOULD_DEADLOCK, IO, CORRUPT. */
+ * Errors: BAD_HANDLE, INVALID_ARG (also: not a regular file),
+ * WOULD_DEADLOCK, IO, CORRUPT (names the byte offset of the bad record). */
 store_status store_load(store_t db, const char *path);
 
 #endif /* STORE_TYPES_ONLY */

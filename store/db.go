@@ -62,16 +62,31 @@ func Open(path string, opts *Options) (*DB, error) {
 		return nil, invalidf("empty path: give a file path or %q", MemoryPath)
 	}
 	db := &DB{txs: map[*Tx]struct{}{}, indexes: map[string]*indexDef{}}
+	var defs []IndexInfo
 	if path != MemoryPath {
 		db.path = path
 		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 			return nil, invalidf("%s is a directory", path)
+		} else if err == nil && !fi.Mode().IsRegular() {
+			// A device such as /dev/zero reads NULs forever (BuntDB's
+			// loader skips them without end); a FIFO blocks the open.
+			return nil, invalidf("%s is not a regular file (%s)", path, fi.Mode().Type())
 		}
 		lock, err := lockFile(path)
 		if err != nil {
 			return nil, err
 		}
 		db.lock = lock
+		// Both files are checked before BuntDB reads (and may truncate)
+		// the data file, so a refused open leaves them as they were.
+		if defs, err = readIndexFile(path); err != nil {
+			unlockFile(db.lock)
+			return nil, err
+		}
+		if err := prepareFile(path); err != nil {
+			unlockFile(db.lock)
+			return nil, err
+		}
 	}
 	engine, err := buntdb.Open(path)
 	if err != nil {
@@ -84,7 +99,7 @@ func Open(path string, opts *Options) (*DB, error) {
 		return nil, wrapEngine(err)
 	}
 	if db.path != "" {
-		if err := db.restore(); err != nil {
+		if err := db.restore(defs); err != nil {
 			db.abandon()
 			return nil, err
 		}
@@ -94,6 +109,8 @@ func Open(path string, opts *Options) (*DB, error) {
 
 func wrapOpen(path string, err error) error {
 	if errors.Is(err, buntdb.ErrInvalid) {
+		// checkFile accepted the file, so this is a record it does not
+		// know to refuse; BuntDB gives no position.
 		return fmt.Errorf("%w: %s is not a valid store file: %v", ErrCorrupt, path, err)
 	}
 	return fmt.Errorf("%w: open %s: %v", ErrIO, path, err)
@@ -101,12 +118,8 @@ func wrapOpen(path string, err error) error {
 
 // restore recreates the indexes saved beside the file and notes whether
 // any loaded item carries a TTL.
-func (db *DB) restore() error {
-	defs, err := readIndexFile(db.path)
-	if err != nil {
-		return err
-	}
-	err = db.engine.Update(func(btx *buntdb.Tx) error {
+func (db *DB) restore(defs []IndexInfo) error {
+	err := db.engine.Update(func(btx *buntdb.Tx) error {
 		tx := &Tx{db: db, engine: btx, writable: true}
 		for _, d := range defs {
 			if err := tx.addIndex(d); err != nil {
@@ -122,6 +135,20 @@ func (db *DB) restore() error {
 		})
 	})
 	return wrapEngine(err)
+}
+
+// prepareFile validates the data file (see checkFile) and drops a torn
+// last record, as BuntDB would, but without reading the length the torn
+// header claims (BuntDB allocates it, whatever it is).
+func prepareFile(path string) error {
+	fc, err := checkFile(path)
+	if err != nil || !fc.torn {
+		return err
+	}
+	if err := os.Truncate(path, fc.good); err != nil {
+		return fmt.Errorf("%w: dropping the torn last record of %s at offset %d: %v", ErrIO, path, fc.good, err)
+	}
+	return nil
 }
 
 // abandon releases what a failed Open acquired.
@@ -205,7 +232,7 @@ func (db *DB) Load(r io.Reader) error {
 		return wrapEngine(err)
 	}
 	defer func() { _ = scratch.Close() }()
-	if err := scratch.Load(r); err != nil {
+	if err := loadScratch(scratch, r); err != nil {
 		if errors.Is(err, buntdb.ErrInvalid) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return fmt.Errorf("%w: snapshot: %v", ErrCorrupt, err)
 		}
@@ -230,11 +257,35 @@ func (db *DB) Load(r io.Reader) error {
 	})
 }
 
-// LoadFile loads a snapshot file written by SaveFile; see Load.
+// loadScratch runs BuntDB's Load, which panics on some malformed records
+// (a command name shorter than three bytes): that is a corrupt snapshot.
+func loadScratch(scratch *buntdb.DB, r io.Reader) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: snapshot: malformed record (%v)", ErrCorrupt, p)
+		}
+	}()
+	return scratch.Load(r)
+}
+
+// LoadFile loads a snapshot file written by SaveFile; see Load. The file is
+// checked first, so a bad one is refused naming the offset of its first bad
+// record, and a torn one (SaveFile never leaves one) is refused too.
 func (db *DB) LoadFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		_ = f.Close()
+		return invalidf("snapshot %s is not a regular file", path)
+	}
+	if fc, err := checkFile(path); err != nil {
+		_ = f.Close()
+		return err
+	} else if fc.torn {
+		_ = f.Close()
+		return fmt.Errorf("%w: snapshot %s ends inside the record at byte offset %d", ErrCorrupt, path, fc.good)
 	}
 	defer func() { _ = f.Close() }()
 	return db.Load(f)

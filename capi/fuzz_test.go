@@ -1,0 +1,1391 @@
+//go:build capifuzz
+
+package main
+
+// FuzzCAPI decodes its input as a sequence of C API calls over a small
+// pool of handles (the live database, its open transaction, 0, a closed
+// database, finished transactions, numbers that were never handles) and
+// hostile arguments, and checks after every call: the status is a contract
+// code and never STORE_ERR_INTERNAL; a failure has a message and a success
+// or miss leaves none; outputs are zeroed on failure; a failed call changes
+// nothing (a Go model of the store is compared with it); result buffers
+// decode and are freed; store_outstanding_buffers returns to its start.
+//
+//	go test -tags capifuzz -run '^$' -fuzz FuzzCAPI -fuzztime 30s ./capi
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"spatialstore/store"
+)
+
+const (
+	sOK         = 0
+	sNotFound   = 1
+	sInvalid    = -1
+	sBadHandle  = -2
+	sClosed     = -3
+	sReadOnly   = -4
+	sTxClosed   = -5
+	sExists     = -6
+	sNoIndex    = -7
+	sDeadlock   = -8
+	sIO         = -9
+	sCorrupt    = -10
+	sBusy       = -11
+	sInternal   = -12
+	randomHBase = 1 << 40 // never a real handle: numbers count up from 1
+)
+
+// fzIn reads the fuzz input; past its end it gives zeros.
+type fzIn struct{ b []byte }
+
+func (r *fzIn) empty() bool { return len(r.b) == 0 }
+func (r *fzIn) u8() int {
+	if len(r.b) == 0 {
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return int(c)
+}
+func (r *fzIn) u64() uint64 {
+	var v uint64
+	for i := 0; i < 8; i++ {
+		v = v<<8 | uint64(r.u8())
+	}
+	return v
+}
+func (r *fzIn) raw(max int) []byte {
+	n := r.u8() % (max + 1)
+	n = min(n, len(r.b))
+	out := bytes.Clone(r.b[:n])
+	r.b = r.b[n:]
+	return out
+}
+
+type fzIdx struct {
+	spatial bool
+	pattern string
+	kind    int32
+	path    string
+}
+
+// fzVal is a value and whether the JSON spatial index ("pos") can read it:
+// 1 yes, 0 no, -1 unknown (raw bytes: gjson decides).
+type fzVal struct {
+	b    []byte
+	json int
+}
+
+type fuzzer struct {
+	t      *testing.T
+	in     fzIn
+	dir    string
+	file   string // "" in memory
+	db     uint64
+	model  map[string]string
+	ttls   map[string]bool
+	idx    map[string]fzIdx
+	tx     uint64
+	txW    bool
+	txM    map[string]string
+	txT    map[string]bool
+	stale  []uint64 // closed databases and finished transactions
+	snap   map[string]string
+	calls  int
+	opName string
+}
+
+var fzDirOnce sync.Once
+var fzDir string
+
+func FuzzCAPI(f *testing.F) {
+	for _, seed := range [][]byte{
+		{0, 0, 3, 1, 2, 'a', 'b', 0, 1, 3, 0},
+		{1, 6, 0, 1, 0, 0, 3, 1, 2, 'x', 0, 1, 0, 7, 0},
+		{1, 10, 0, 2, 1, 0, 0, 8, 2, 200, 130, 140, 150, 160, 0, 13, 0, 2, 0, 2, 200, 0, 0, 0, 0, 255, 255, 255, 255, 0},
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		runtime.LockOSThread() // the deadlock detector and the last error are per OS thread
+		defer runtime.UnlockOSThread()
+		fzDirOnce.Do(func() {
+			d, err := os.MkdirTemp("", "capifuzz")
+			if err != nil {
+				panic(err)
+			}
+			fzDir = d
+			_ = os.WriteFile(filepath.Join(d, "short-command"), []byte("*1\r\n$1\r\ns\r\n"), 0o644)
+			_ = os.WriteFile(filepath.Join(d, "huge-length"), []byte("*3\r\n$3\r\nset\r\n$999999999999999\r\nab"), 0o644)
+			_ = os.WriteFile(filepath.Join(d, "png"), []byte("\x89PNG\r\n\x1a\n"), 0o644)
+		})
+		// Nothing may hang: a stuck input crashes the worker with every
+		// goroutine's stack, and the fuzzer keeps the input.
+		hang := time.AfterFunc(30*time.Second, func() {
+			buf := make([]byte, 1<<20)
+			panic("FuzzCAPI: an input hangs:\n" + string(buf[:runtime.Stack(buf, true)]))
+		})
+		defer hang.Stop()
+		z := &fuzzer{t: t, in: fzIn{data}, dir: fzDir}
+		t.Cleanup(func() { // after a failure too, so that the next input starts clean
+			if z.tx != 0 {
+				drvRollback(z.tx)
+			}
+			drvClose(z.db)
+		})
+		start := drvOutstanding()
+		if drvABI() != drvWantABI() {
+			t.Fatalf("abi %d, header %d", drvABI(), drvWantABI())
+		}
+		z.openMain(z.in.u8()%2 == 1)
+		for !z.in.empty() && z.calls < 400 {
+			z.step()
+		}
+		z.finish()
+		if n := drvOutstanding(); n != start {
+			t.Fatalf("outstanding buffers %d at the end, %d at the start", n, start)
+		}
+	})
+}
+
+// call runs one export with the error cleared first and checks the status
+// and message invariants. allowed lists the statuses the call may return.
+func (z *fuzzer) call(what string, fn func() int32, allowed ...int32) int32 {
+	z.t.Helper()
+	z.calls++
+	drvClearError()
+	st := fn()
+	msg := drvLastError()
+	if st == sInternal {
+		z.t.Fatalf("%s: STORE_ERR_INTERNAL (a bug): %s", what, msg)
+	}
+	if st > sNotFound || st < sInternal || drvStatusName(st) == "STORE_UNKNOWN_STATUS" {
+		z.t.Fatalf("%s: status %d is not a contract code", what, st)
+	}
+	if st < 0 && msg == "" {
+		z.t.Fatalf("%s: %s with no message", what, drvStatusName(st))
+	}
+	if st >= 0 && msg != "" {
+		z.t.Fatalf("%s: %s set a message: %q", what, drvStatusName(st), msg)
+	}
+	if len(allowed) > 0 && !has(allowed, st) {
+		names := []string{}
+		for _, a := range allowed {
+			names = append(names, drvStatusName(a))
+		}
+		z.t.Fatalf("%s: %s (%s), want one of %v", what, drvStatusName(st), msg, names)
+	}
+	return st
+}
+
+func has(list []int32, st int32) bool {
+	for _, a := range list {
+		if a == st {
+			return true
+		}
+	}
+	return false
+}
+
+func (z *fuzzer) openMain(file bool) {
+	z.file = ""
+	path := store.MemoryPath
+	if file {
+		z.file = filepath.Join(z.dir, "main.db")
+		for _, suffix := range []string{"", ".idx"} {
+			_ = os.Remove(z.file + suffix)
+		}
+		path = z.file
+	}
+	var h uint64
+	z.call("open main", func() int32 {
+		st, out := drvOpen(&path, &drvOptions{Sync: 0, ShrinkPct: 100, ShrinkDisabled: 1}, false)
+		h = out
+		return st
+	}, sOK)
+	z.db = h
+	z.model, z.ttls, z.idx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
+	// A closed database and a finished transaction for the stale pool.
+	var c uint64
+	mem := store.MemoryPath
+	z.call("open scratch", func() int32 { st, out := drvOpen(&mem, nil, false); c = out; return st }, sOK)
+	var tx uint64
+	z.call("begin scratch", func() int32 { st, out := drvBegin(c, 1, false); tx = out; return st }, sOK)
+	z.call("close with a tx open", func() int32 { return drvClose(c) }, sBusy)
+	z.call("commit scratch", func() int32 { return drvCommit(tx) }, sOK)
+	z.call("close scratch", func() int32 { return drvClose(c) }, sOK)
+	z.stale = append(z.stale[:0], c, tx)
+}
+
+func (z *fuzzer) finish() {
+	if z.tx != 0 {
+		z.call("final rollback", func() int32 { return drvRollback(z.tx) }, sOK)
+		z.tx = 0
+	}
+	z.verifyAll("final")
+	z.call("final close", func() int32 { return drvClose(z.db) }, sOK)
+	z.call("close twice", func() int32 { return drvClose(z.db) }, sBadHandle)
+}
+
+// Handles. kind: 0 the database, 1 the transaction, 2 bad.
+func (z *fuzzer) handle() (uint64, int) {
+	switch c := z.in.u8() % 10; {
+	case c < 5:
+		return z.db, 0
+	case c < 8:
+		if z.tx != 0 {
+			return z.tx, 1
+		}
+		return z.stale[len(z.stale)-1], 2
+	case c == 8:
+		return 0, 2
+	default:
+		if z.in.u8()%2 == 0 {
+			return randomHBase + z.in.u64()%(1<<40), 2
+		}
+		return z.stale[z.in.u8()%len(z.stale)], 2
+	}
+}
+
+// handleErrs are the statuses the handle alone may cause; nil if it is fine.
+func (z *fuzzer) handleErrs(kind int, dbOnly, write bool) []int32 {
+	switch {
+	case kind == 2, kind == 1 && dbOnly:
+		return []int32{sBadHandle}
+	case kind == 0 && z.tx != 0:
+		return []int32{sDeadlock}
+	case kind == 1 && write && !z.txW:
+		return []int32{sReadOnly}
+	}
+	return nil
+}
+
+// view is the content the handle kind sees.
+func (z *fuzzer) view(kind int) (map[string]string, map[string]bool) {
+	if kind == 1 && z.txW {
+		return z.txM, z.txT
+	}
+	return z.model, z.ttls
+}
+
+func (z *fuzzer) key() ([]byte, int) {
+	var k []byte
+	switch c := z.in.u8() % 16; {
+	case c < 8:
+		k = []byte(fmt.Sprintf("k%d", c))
+	case c < 10:
+		k = []byte(fmt.Sprintf("p%d", c-8))
+	case c < 12:
+		k = []byte(fmt.Sprintf("j%d", c-10))
+	case c == 12:
+		k = []byte{}
+	case c == 13:
+		k = []byte("k\x00z")
+	default:
+		k = z.in.raw(24)
+	}
+	switch z.in.u8() % 16 {
+	case 0:
+		return []byte{}, drvNullZero
+	case 1:
+		return k, drvNullLen
+	}
+	return k, drvPtr
+}
+
+func (z *fuzzer) coord() float64 {
+	switch c := z.in.u8(); c % 20 {
+	case 0:
+		return math.NaN()
+	case 1:
+		return math.Inf(1)
+	case 2:
+		return math.Inf(-1)
+	case 3:
+		return 1e308
+	case 4:
+		return -1e308
+	case 5:
+		return math.Float64frombits(z.in.u64())
+	default:
+		return float64(int(c)-128) / 4
+	}
+}
+
+func (z *fuzzer) dims() int {
+	c := z.in.u8()
+	if c < 200 {
+		return 2
+	}
+	return c % 23
+}
+
+// box gives min and max of dims coordinates, now and then min > max.
+func (z *fuzzer) box(dims int) ([]float64, []float64) {
+	lo, hi := make([]float64, dims), make([]float64, dims)
+	for i := range lo {
+		a, b := z.coord(), z.coord()
+		if a > b && z.in.u8()%8 != 0 {
+			a, b = b, a
+		}
+		lo[i], hi[i] = a, b
+	}
+	return lo, hi
+}
+
+func boxValid(lo, hi []float64, query bool) bool {
+	if len(lo) == 0 || len(lo) > 20 {
+		return false
+	}
+	for i := range lo {
+		if math.IsNaN(lo[i]) || math.IsNaN(hi[i]) || lo[i] > hi[i] {
+			return false
+		}
+		if !query && (math.IsInf(lo[i], 0) || math.IsInf(hi[i], 0)) {
+			return false
+		}
+	}
+	return true
+}
+
+func rectText(lo, hi []float64) string {
+	f := func(c []float64) string {
+		s := make([]string, len(c))
+		for i, v := range c {
+			s[i] = fmt.Sprint(v)
+		}
+		return "[" + strings.Join(s, " ") + "]"
+	}
+	if fmt.Sprint(lo) == fmt.Sprint(hi) {
+		return f(lo)
+	}
+	return f(lo) + "," + f(hi)
+}
+
+func jsonNum(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return `"x"` // not a number: refused
+	}
+	return fmt.Sprint(v)
+}
+
+func (z *fuzzer) value() fzVal {
+	switch z.in.u8() % 6 {
+	case 0, 1: // rect text
+		lo, hi := z.box(z.dims())
+		return fzVal{[]byte(rectText(lo, hi)), 0}
+	case 2: // JSON geometry at "pos"
+		lo, hi := z.box(z.dims())
+		ok := boxValid(lo, hi, false)
+		nums := func(c []float64) string {
+			s := make([]string, len(c))
+			for i, v := range c {
+				s[i] = jsonNum(v)
+			}
+			return "[" + strings.Join(s, ",") + "]"
+		}
+		v := fmt.Sprintf(`{"pos":[%s,%s],"n":%d}`, nums(lo), nums(hi), z.in.u8())
+		if z.in.u8()%2 == 0 {
+			v = fmt.Sprintf(`{"pos":%s}`, nums(lo))
+			ok = boxValid(lo, lo, false)
+		}
+		j := 0
+		if ok {
+			j = 1
+		}
+		return fzVal{[]byte(v), j}
+	case 3:
+		return fzVal{[]byte(fmt.Sprint(int(z.in.u8()) - 100)), 0}
+	default:
+		return fzVal{z.in.raw(40), -1}
+	}
+}
+
+// writeCheck says whether the spatial indexes accept key=value: 1, 0, -1.
+func (z *fuzzer) writeCheck(key string, v fzVal) int {
+	res := 1
+	for _, d := range z.idx {
+		if !d.spatial || !strings.HasPrefix(key, strings.TrimSuffix(d.pattern, "*")) {
+			continue
+		}
+		var ok int
+		if d.path == "" {
+			if _, err := store.ParseRect(string(v.b)); err == nil {
+				ok = 1
+			}
+		} else {
+			ok = v.json
+		}
+		if ok == 0 {
+			return 0
+		}
+		if ok < 0 {
+			res = -1
+		}
+	}
+	return res
+}
+
+func ttlChoice(c int) int64 {
+	return []int64{0, -5, math.MinInt64, 3600000, math.MaxInt64, 1 << 62, 86400000 * 365, 7200000}[c%8]
+}
+
+func (z *fuzzer) step() {
+	switch op := z.in.u8() % 24; op {
+	case 0, 1, 2:
+		z.opSet()
+	case 3:
+		z.opGet()
+	case 4:
+		z.opDelete()
+	case 5:
+		z.opTTL()
+	case 6:
+		z.opSetMany()
+	case 7:
+		z.opGetMany()
+	case 8:
+		z.opBegin()
+	case 9:
+		z.opEnd()
+	case 10:
+		z.opCreateIndex()
+	case 11:
+		z.opCreateSpatial()
+	case 12:
+		z.opDrop()
+	case 13:
+		z.opScan()
+	case 14, 15:
+		z.opBox(op == 15)
+	case 16:
+		z.opNearby()
+	case 17:
+		z.opLen()
+	case 18:
+		z.opShrink()
+	case 19:
+		z.opSaveLoad()
+	case 20:
+		z.opReopen()
+	case 21:
+		z.opOpenHostile()
+	case 22:
+		z.opLastError()
+	case 23:
+		drvFreeNULL()
+		drvFreeForeign()
+	}
+}
+
+func (z *fuzzer) opSet() {
+	h, kind := z.handle()
+	k, km := z.key()
+	v := z.value()
+	vm := drvPtr
+	switch z.in.u8() % 16 {
+	case 0:
+		vm, v = drvNullZero, fzVal{[]byte{}, -1}
+	case 1:
+		vm = drvNullLen
+	}
+	ttl := ttlChoice(z.in.u8())
+	allowed := z.handleErrs(kind, false, true)
+	m, tt := z.view(kind)
+	before := z.snapshotKey(kind, string(k))
+	switch {
+	case km == drvNullLen || vm == drvNullLen:
+		allowed = append(allowed, sInvalid)
+	case allowed != nil:
+	default:
+		switch z.writeCheck(string(k), v) {
+		case 1:
+			allowed = []int32{sOK}
+		case 0:
+			allowed = []int32{sInvalid}
+		default:
+			allowed = []int32{sOK, sInvalid}
+		}
+	}
+	st := z.call("set", func() int32 { return drvSet(h, k, km, v.b, vm, ttl) }, allowed...)
+	if st == sOK {
+		m[string(k)], tt[string(k)] = string(v.b), ttl > 0
+	} else {
+		z.sameKey("failed set", string(k), before)
+	}
+	z.checkKey("after set", string(k))
+}
+
+type keyState struct {
+	n     uint64
+	val   string
+	found bool
+}
+
+// snapshotKey reads len and a key through a handle that works now.
+func (z *fuzzer) snapshotKey(kind int, key string) keyState {
+	h := z.db
+	if z.tx != 0 {
+		h = z.tx
+	}
+	var ks keyState
+	z.call("len (probe)", func() int32 { st, n := drvLen(h, false); ks.n = n; return st }, sOK)
+	z.call("get (probe)", func() int32 {
+		st, b := drvGet(h, []byte(key), drvPtr, false)
+		ks.val, ks.found = string(b.Data), st == sOK
+		return st
+	}, sOK, sNotFound)
+	return ks
+}
+
+func (z *fuzzer) sameKey(what, key string, before keyState) {
+	after := z.snapshotKey(0, key)
+	if after != before {
+		z.t.Fatalf("%s changed the store: %+v -> %+v (key %q)", what, before, after, key)
+	}
+}
+
+// checkKey compares the store with the model at key, and the item count.
+func (z *fuzzer) checkKey(what, key string) {
+	kind := 0
+	if z.tx != 0 {
+		kind = 1
+	}
+	m, _ := z.view(kind)
+	ks := z.snapshotKey(kind, key)
+	want, ok := m[key]
+	if ks.found != ok || ks.val != want || ks.n != uint64(len(m)) {
+		z.t.Fatalf("%s: store has %q=%q (found %v), %d items; model %q (found %v), %d items",
+			what, key, ks.val, ks.found, ks.n, want, ok, len(m))
+	}
+}
+
+func (z *fuzzer) verifyAll(what string) {
+	for k := range z.model {
+		z.checkKey(what, k)
+	}
+	z.checkKey(what, "")
+}
+
+func (z *fuzzer) opGet() {
+	h, kind := z.handle()
+	k, km := z.key()
+	nullOut := z.in.u8()%16 == 0
+	allowed := z.handleErrs(kind, false, false)
+	if km == drvNullLen || nullOut {
+		allowed = append(allowed, sInvalid)
+	}
+	m, _ := z.view(kind)
+	want, found := m[string(k)]
+	if allowed == nil {
+		allowed = []int32{sNotFound}
+		if found {
+			allowed = []int32{sOK}
+		}
+	}
+	var b drvBuf
+	st := z.call("get", func() int32 { var st int32; st, b = drvGet(h, k, km, nullOut); return st }, allowed...)
+	switch {
+	case st == sOK && (!b.NonNil || !b.FreedCleared || string(b.Data) != want):
+		z.t.Fatalf("get %q: %q (non-NULL %v, freed %v), want %q", k, b.Data, b.NonNil, b.FreedCleared, want)
+	case st != sOK && !b.ZeroOnNoValue:
+		z.t.Fatalf("get %q: %s left the output set", k, drvStatusName(st))
+	}
+}
+
+func (z *fuzzer) opDelete() {
+	h, kind := z.handle()
+	k, km := z.key()
+	allowed := z.handleErrs(kind, false, true)
+	if km == drvNullLen {
+		allowed = append(allowed, sInvalid)
+	}
+	m, tt := z.view(kind)
+	_, found := m[string(k)]
+	if allowed == nil {
+		allowed = []int32{sNotFound}
+		if found {
+			allowed = []int32{sOK}
+		}
+	}
+	before := z.snapshotKey(kind, string(k))
+	if st := z.call("delete", func() int32 { return drvDelete(h, k, km) }, allowed...); st == sOK {
+		delete(m, string(k))
+		delete(tt, string(k))
+	} else {
+		z.sameKey("failed delete", string(k), before)
+	}
+	z.checkKey("after delete", string(k))
+}
+
+func (z *fuzzer) opTTL() {
+	h, kind := z.handle()
+	k, km := z.key()
+	nullOut := z.in.u8()%16 == 0
+	allowed := z.handleErrs(kind, false, false)
+	if km == drvNullLen || nullOut {
+		allowed = append(allowed, sInvalid)
+	}
+	m, tt := z.view(kind)
+	_, found := m[string(k)]
+	if allowed == nil {
+		allowed = []int32{sNotFound}
+		if found {
+			allowed = []int32{sOK}
+		}
+	}
+	var ttl int64
+	st := z.call("ttl", func() int32 { var st int32; st, ttl = drvTTL(h, k, km, nullOut); return st }, allowed...)
+	switch {
+	case st == sOK && tt[string(k)] && ttl <= 0:
+		z.t.Fatalf("ttl %q: %d ms for a key with a TTL", k, ttl)
+	case st == sOK && !tt[string(k)] && ttl != -1:
+		z.t.Fatalf("ttl %q: %d ms for a key without a TTL, want -1", k, ttl)
+	case st != sOK && !nullOut && ttl != 0:
+		z.t.Fatalf("ttl %q: %s left %d in the output", k, drvStatusName(st), ttl)
+	}
+}
+
+func (z *fuzzer) opSetMany() {
+	h, kind := z.handle()
+	n := z.in.u8() % 5
+	items := make([]drvKV, n)
+	vals := make([]fzVal, n)
+	for i := range items {
+		k, km := z.key()
+		vals[i] = z.value()
+		vm := drvPtr
+		if z.in.u8()%16 == 1 {
+			vm = drvNullLen
+		}
+		items[i] = drvKV{Key: k, Val: vals[i].b, KMode: km, VMode: vm, TTL: ttlChoice(z.in.u8())}
+	}
+	null := n > 0 && z.in.u8()%16 == 0
+	allowed := z.handleErrs(kind, false, true)
+	bad := null
+	geo := 1
+	for i, it := range items {
+		bad = bad || it.KMode == drvNullLen || it.VMode == drvNullLen
+		switch z.writeCheck(string(it.Key), vals[i]) {
+		case 0:
+			geo = 0
+		case -1:
+			if geo == 1 {
+				geo = -1
+			}
+		}
+	}
+	switch {
+	case bad:
+		allowed = append(allowed, sInvalid)
+	case allowed != nil:
+	case geo == 1:
+		allowed = []int32{sOK}
+	case geo == 0:
+		allowed = []int32{sInvalid}
+	default:
+		allowed = []int32{sOK, sInvalid}
+	}
+	m, tt := z.view(kind)
+	before := z.snapshotKey(kind, "k0")
+	if st := z.call("set_many", func() int32 { return drvSetMany(h, items, null) }, allowed...); st == sOK {
+		for _, it := range items {
+			m[string(it.Key)], tt[string(it.Key)] = string(it.Val), it.TTL > 0
+		}
+	} else {
+		z.sameKey("failed set_many", "k0", before)
+	}
+	for _, it := range items {
+		z.checkKey("after set_many", string(it.Key))
+	}
+}
+
+// hit is one decoded result.
+type hit struct {
+	key, val string
+	missing  bool
+	dist     float64
+}
+
+func (z *fuzzer) decode(what string, b drvBuf) []hit {
+	d := b.Data
+	if !b.NonNil || !b.FreedCleared || len(d) < 4 {
+		z.t.Fatalf("%s: buffer non-NULL %v, freed %v, %d bytes", what, b.NonNil, b.FreedCleared, len(d))
+	}
+	n := binary.LittleEndian.Uint32(d)
+	d = d[4:]
+	var hits []hit
+	for i := uint32(0); i < n; i++ {
+		if len(d) < 16 {
+			z.t.Fatalf("%s: hit %d of %d: %d bytes left for a header", what, i, n, len(d))
+		}
+		kl, vl := binary.LittleEndian.Uint32(d), binary.LittleEndian.Uint32(d[4:])
+		h := hit{dist: math.Float64frombits(binary.LittleEndian.Uint64(d[8:]))}
+		d = d[16:]
+		if vl == math.MaxUint32 {
+			h.missing, vl = true, 0
+		}
+		if uint64(len(d)) < uint64(kl)+uint64(vl) {
+			z.t.Fatalf("%s: hit %d of %d: %d+%d bytes, %d left", what, i, n, kl, vl, len(d))
+		}
+		h.key, h.val = string(d[:kl]), string(d[kl:kl+vl])
+		d = d[kl+vl:]
+		hits = append(hits, h)
+	}
+	if len(d) != 0 {
+		z.t.Fatalf("%s: %d bytes after the last hit", what, len(d))
+	}
+	return hits
+}
+
+func (z *fuzzer) opGetMany() {
+	h, kind := z.handle()
+	n := z.in.u8() % 6
+	keys := make([]drvKV, n)
+	for i := range keys {
+		keys[i].Key, keys[i].KMode = z.key()
+	}
+	null := n > 0 && z.in.u8()%16 == 0
+	nullOut := z.in.u8()%16 == 0
+	allowed := z.handleErrs(kind, false, false)
+	bad := null || nullOut
+	for _, k := range keys {
+		bad = bad || k.KMode == drvNullLen
+	}
+	if bad {
+		allowed = append(allowed, sInvalid)
+	} else if allowed == nil {
+		allowed = []int32{sOK}
+	}
+	var b drvBuf
+	st := z.call("get_many", func() int32 { var st int32; st, b = drvGetMany(h, keys, null, nullOut); return st }, allowed...)
+	if st != sOK {
+		if !b.ZeroOnNoValue {
+			z.t.Fatalf("get_many: %s left the output set", drvStatusName(st))
+		}
+		return
+	}
+	m, _ := z.view(kind)
+	hits := z.decode("get_many", b)
+	if len(hits) != len(keys) {
+		z.t.Fatalf("get_many: %d hits for %d keys", len(hits), len(keys))
+	}
+	for i, hh := range hits {
+		want, ok := m[string(keys[i].Key)]
+		if hh.key != string(keys[i].Key) || hh.missing == ok || hh.val != want || hh.dist != 0 {
+			z.t.Fatalf("get_many: hit %d %+v, want key %q value %q found %v", i, hh, keys[i].Key, want, ok)
+		}
+	}
+}
+
+func (z *fuzzer) opBegin() {
+	h, kind := z.handle()
+	writable := z.in.u8() % 3 // 2 is "non-zero" too
+	nullOut := z.in.u8()%16 == 0
+	allowed := z.handleErrs(kind, true, false)
+	if nullOut {
+		allowed = append(allowed, sInvalid)
+	}
+	if allowed == nil {
+		allowed = []int32{sOK}
+	}
+	var tx uint64
+	st := z.call("begin", func() int32 { var st int32; st, tx = drvBegin(h, int(writable), nullOut); return st }, allowed...)
+	if st != sOK {
+		if tx != 0 {
+			z.t.Fatalf("begin: %s left handle %d", drvStatusName(st), tx)
+		}
+		return
+	}
+	z.tx, z.txW = tx, writable != 0
+	z.txM, z.txT = map[string]string{}, map[string]bool{}
+	for k, v := range z.model {
+		z.txM[k], z.txT[k] = v, z.ttls[k]
+	}
+}
+
+func (z *fuzzer) opEnd() {
+	h, kind := z.handle()
+	commit := z.in.u8()%2 == 0
+	allowed := []int32{sBadHandle}
+	if kind == 1 {
+		allowed = []int32{sOK}
+	}
+	what, fn := "rollback", drvRollback
+	if commit {
+		what, fn = "commit", drvCommit
+	}
+	if st := z.call(what, func() int32 { return fn(h) }, allowed...); st == sOK {
+		if commit && z.txW {
+			z.model, z.ttls = z.txM, z.txT
+		}
+		z.stale = append(z.stale, z.tx)
+		z.tx = 0
+		z.call(what+" twice", func() int32 { return fn(h) }, sBadHandle)
+		z.checkKey("after "+what, "k0")
+	}
+}
+
+func (z *fuzzer) name(choices ...string) *string {
+	c := z.in.u8() % (len(choices) + 1)
+	if c == len(choices) {
+		return nil
+	}
+	return &choices[c]
+}
+
+func (z *fuzzer) opCreateIndex() {
+	h, kind := z.handle()
+	name := z.name("ix", "", "sp", "ix2")
+	pattern := z.name("k*", "*", "")
+	k := []int32{0, 1, 2, 3, 4, 5, 6, -1, 7, 100}[z.in.u8()%10]
+	path := z.name("", "a", "n")
+	allowed := z.handleErrs(kind, true, false)
+	p := ""
+	if path != nil {
+		p = *path
+	}
+	bad := name == nil || pattern == nil || *name == "" || *pattern == "" || k < 0 || k > 6 ||
+		(k >= 5 && p == "") || (k < 5 && p != "")
+	switch {
+	case bad:
+		allowed = append(allowed, sInvalid)
+	case allowed != nil:
+	default:
+		d := fzIdx{pattern: *pattern, kind: k, path: p}
+		if old, ok := z.idx[*name]; ok {
+			if old == d {
+				allowed = []int32{sOK}
+			} else {
+				allowed = []int32{sExists}
+			}
+		} else {
+			allowed = []int32{sOK}
+		}
+	}
+	if st := z.call("create_index", func() int32 { return drvCreateIndex(h, name, pattern, k, path) }, allowed...); st == sOK {
+		z.idx[*name] = fzIdx{pattern: *pattern, kind: k, path: p}
+	}
+}
+
+func (z *fuzzer) opCreateSpatial() {
+	h, kind := z.handle()
+	var name, pattern, path *string
+	switch z.in.u8() % 6 {
+	case 0, 1:
+		name, pattern, path = ptr("sp"), ptr("p*"), nil
+	case 2, 3:
+		name, pattern, path = ptr("spj"), ptr("j*"), ptr("pos")
+	case 4:
+		name, pattern, path = ptr("ix"), ptr("k*"), ptr("")
+	default:
+		name, pattern, path = z.name("", "sp"), z.name("", "p*"), nil
+	}
+	allowed := z.handleErrs(kind, true, false)
+	p := ""
+	if path != nil {
+		p = *path
+	}
+	switch {
+	case name == nil || pattern == nil || *name == "" || *pattern == "":
+		allowed = append(allowed, sInvalid)
+	case allowed != nil:
+	default:
+		d := fzIdx{spatial: true, pattern: *pattern, path: p}
+		if old, ok := z.idx[*name]; ok {
+			if old == d {
+				allowed = []int32{sOK}
+			} else {
+				allowed = []int32{sExists}
+			}
+		} else {
+			res := 1
+			prefix := strings.TrimSuffix(*pattern, "*")
+			for key, v := range z.model {
+				if !strings.HasPrefix(key, prefix) {
+					continue
+				}
+				ok := -1
+				if p == "" {
+					ok = 0
+					if _, err := store.ParseRect(v); err == nil {
+						ok = 1
+					}
+				}
+				res = min(res, ok)
+				if ok == 0 {
+					res = 0
+					break
+				}
+			}
+			switch res {
+			case 1:
+				allowed = []int32{sOK}
+			case 0:
+				allowed = []int32{sInvalid}
+			default:
+				allowed = []int32{sOK, sInvalid}
+			}
+		}
+	}
+	if st := z.call("create_spatial_index", func() int32 { return drvCreateSpatial(h, name, pattern, path) }, allowed...); st == sOK {
+		z.idx[*name] = fzIdx{spatial: true, pattern: *pattern, path: p}
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func (z *fuzzer) opDrop() {
+	h, kind := z.handle()
+	name := z.name("ix", "sp", "spj", "", "nope")
+	allowed := z.handleErrs(kind, true, false)
+	switch {
+	case name == nil || *name == "":
+		allowed = append(allowed, sInvalid)
+	case allowed != nil:
+	default:
+		allowed = []int32{sNoIndex}
+		if _, ok := z.idx[*name]; ok {
+			allowed = []int32{sOK}
+		}
+	}
+	if st := z.call("drop_index", func() int32 { return drvDropIndex(h, name) }, allowed...); st == sOK {
+		delete(z.idx, *name)
+	}
+}
+
+func (z *fuzzer) opScan() {
+	h, kind := z.handle()
+	index := z.name("", "ix", "sp", "nope", "ix2")
+	var lo, hi []byte
+	if z.in.u8()%2 == 0 {
+		lo, _ = z.key()
+		if lo == nil {
+			lo = []byte{}
+		}
+	}
+	if z.in.u8()%2 == 0 {
+		hi, _ = z.key()
+		if hi == nil {
+			hi = []byte{}
+		}
+	}
+	flags := []int32{0, 1, 0, 1, 2, -1}[z.in.u8()%6]
+	limit := []uint64{0, 0, 1, 2, 3, math.MaxUint64}[z.in.u8()%6]
+	nullOut := z.in.u8()%16 == 0
+	allowed := z.handleErrs(kind, false, false)
+	if index == nil || flags&^1 != 0 || nullOut {
+		allowed = append(allowed, sInvalid)
+	} else if allowed == nil {
+		d, ok := z.idx[*index]
+		switch {
+		case *index == "":
+			allowed = []int32{sOK}
+		case !ok || d.spatial:
+			allowed = []int32{sNoIndex}
+		default:
+			allowed = []int32{sOK}
+		}
+	}
+	var b drvBuf
+	st := z.call("scan", func() int32 { var st int32; st, b = drvScan(h, index, lo, hi, flags, limit, nullOut); return st }, allowed...)
+	if st != sOK {
+		if !b.ZeroOnNoValue {
+			z.t.Fatalf("scan: %s left the output set", drvStatusName(st))
+		}
+		return
+	}
+	m, _ := z.view(kind)
+	hits := z.decode("scan", b)
+	for _, hh := range hits {
+		if v, ok := m[hh.key]; !ok || v != hh.val || hh.missing {
+			z.t.Fatalf("scan %q: hit %q=%q not in the model", *index, hh.key, hh.val)
+		}
+	}
+	if limit > 0 && uint64(len(hits)) > limit {
+		z.t.Fatalf("scan: %d hits over limit %d", len(hits), limit)
+	}
+	if *index != "" {
+		return
+	}
+	var want []string
+	for k := range m {
+		if (lo == nil || k >= string(lo)) && (hi == nil || k < string(hi)) {
+			want = append(want, k)
+		}
+	}
+	sort.Strings(want)
+	if flags == 1 {
+		for i, j := 0, len(want)-1; i < j; i, j = i+1, j-1 {
+			want[i], want[j] = want[j], want[i]
+		}
+	}
+	if limit > 0 && uint64(len(want)) > limit {
+		want = want[:limit]
+	}
+	got := make([]string, len(hits))
+	for i, hh := range hits {
+		got[i] = hh.key
+	}
+	if strings.Join(got, "\x01") != strings.Join(want, "\x01") || len(got) != len(want) {
+		z.t.Fatalf("scan keys [%q, %q) flags %d limit %d: %q, want %q", lo, hi, flags, limit, got, want)
+	}
+}
+
+// spatialOf reads an item's box for the rect-text index "sp".
+func spatialOf(v string) (store.Rect, bool) {
+	r, err := store.ParseRect(v)
+	return r, err == nil
+}
+
+func (z *fuzzer) spatialArgs() (*string, int, []float64, []float64) {
+	index := z.name("sp", "spj", "sp", "", "ix", "nope")
+	dims := z.dims()
+	lo, hi := z.box(dims)
+	switch z.in.u8() % 16 {
+	case 0:
+		lo = nil
+	case 1:
+		hi = nil
+	case 2:
+		dims = 21
+	}
+	return index, dims, lo, hi
+}
+
+func (z *fuzzer) spatialAllowed(kind int, index *string, argsOK bool) []int32 {
+	allowed := z.handleErrs(kind, false, false)
+	switch {
+	case index == nil || !argsOK:
+		allowed = append(allowed, sInvalid, sNoIndex)
+	case allowed != nil:
+	case *index == "":
+		allowed = []int32{sInvalid}
+	default:
+		if d, ok := z.idx[*index]; ok && d.spatial {
+			allowed = []int32{sOK}
+		} else {
+			allowed = []int32{sNoIndex}
+		}
+	}
+	return allowed
+}
+
+func (z *fuzzer) opBox(within bool) {
+	h, kind := z.handle()
+	index, dims, lo, hi := z.spatialArgs()
+	limit := []uint64{0, 0, 1, 3}[z.in.u8()%4]
+	argsOK := lo != nil && hi != nil && dims >= 1 && dims <= 20 && boxValid(lo, hi, true)
+	allowed := z.spatialAllowed(kind, index, argsOK)
+	var b drvBuf
+	what := "intersects"
+	if within {
+		what = "within"
+	}
+	st := z.call(what, func() int32 { var st int32; st, b = drvBox(within, h, index, lo, hi, dims, limit); return st }, allowed...)
+	if st != sOK {
+		if !b.ZeroOnNoValue {
+			z.t.Fatalf("%s: %s left the output set", what, drvStatusName(st))
+		}
+		return
+	}
+	m, _ := z.view(kind)
+	hits := z.decode(what, b)
+	if limit > 0 && uint64(len(hits)) > limit {
+		z.t.Fatalf("%s: %d hits over limit %d", what, len(hits), limit)
+	}
+	seen := map[string]bool{}
+	q := store.Box(lo, hi)
+	for _, hh := range hits {
+		if v, ok := m[hh.key]; !ok || v != hh.val || seen[hh.key] || hh.dist != 0 {
+			z.t.Fatalf("%s: hit %q=%q not in the model, repeated or with a distance", what, hh.key, hh.val)
+		}
+		seen[hh.key] = true
+		if *index != "sp" {
+			continue
+		}
+		r, ok := spatialOf(hh.val)
+		if !ok {
+			z.t.Fatalf("%s: hit %q has no geometry: %q", what, hh.key, hh.val)
+		}
+		if len(r.Min) == dims && !touches(q, r, within) {
+			z.t.Fatalf("%s %v: hit %q %v is outside", what, q, hh.key, r)
+		}
+	}
+	if *index != "sp" || limit != 0 {
+		return
+	}
+	for k, v := range m { // every item of the same dimensions that qualifies is there
+		if !strings.HasPrefix(k, "p") {
+			continue
+		}
+		if r, ok := spatialOf(v); ok && len(r.Min) == dims && touches(q, r, within) && !seen[k] {
+			z.t.Fatalf("%s %v: %q %v is missing", what, q, k, r)
+		}
+	}
+}
+
+func touches(q, r store.Rect, within bool) bool {
+	for i := range q.Min {
+		if within {
+			if r.Min[i] < q.Min[i] || r.Max[i] > q.Max[i] {
+				return false
+			}
+		} else if r.Min[i] > q.Max[i] || r.Max[i] < q.Min[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func boxDist(p []float64, r store.Rect) float64 {
+	s := 0.0
+	for i := range p {
+		d := 0.0
+		if p[i] < r.Min[i] {
+			d = r.Min[i] - p[i]
+		} else if p[i] > r.Max[i] {
+			d = p[i] - r.Max[i]
+		}
+		s += d * d
+	}
+	return math.Sqrt(s)
+}
+
+func (z *fuzzer) opNearby() {
+	h, kind := z.handle()
+	index, dims, p, _ := z.spatialArgs()
+	k := []uint64{0, 1, 3, 0}[z.in.u8()%4]
+	maxDist := []float64{-1, 0, 5, 100, math.NaN(), math.Inf(1), math.Inf(-1)}[z.in.u8()%7]
+	argsOK := p != nil && dims >= 1 && dims <= 20 && boxValid(p, p, false) && !math.IsNaN(maxDist)
+	allowed := z.spatialAllowed(kind, index, argsOK)
+	var b drvBuf
+	st := z.call("nearby", func() int32 { var st int32; st, b = drvNearby(h, index, p, dims, k, maxDist); return st }, allowed...)
+	if st != sOK {
+		if !b.ZeroOnNoValue {
+			z.t.Fatalf("nearby: %s left the output set", drvStatusName(st))
+		}
+		return
+	}
+	m, _ := z.view(kind)
+	hits := z.decode("nearby", b)
+	if k > 0 && uint64(len(hits)) > k {
+		z.t.Fatalf("nearby: %d hits over k %d", len(hits), k)
+	}
+	last := 0.0
+	for i, hh := range hits {
+		if v, ok := m[hh.key]; !ok || v != hh.val {
+			z.t.Fatalf("nearby: hit %q=%q not in the model", hh.key, hh.val)
+		}
+		if hh.dist < last || math.IsNaN(hh.dist) || (maxDist >= 0 && hh.dist > maxDist) {
+			z.t.Fatalf("nearby: hit %d at %g after %g (max %g)", i, hh.dist, last, maxDist)
+		}
+		last = hh.dist
+		if *index == "sp" {
+			if r, ok := spatialOf(hh.val); ok && len(r.Min) == dims {
+				if want := boxDist(p, r); math.Abs(want-hh.dist) > 1e-9*math.Max(1, want) {
+					z.t.Fatalf("nearby %v: %q %v at %g, want %g", p, hh.key, r, hh.dist, want)
+				}
+			}
+		}
+	}
+}
+
+func (z *fuzzer) opLen() {
+	h, kind := z.handle()
+	nullOut := z.in.u8()%16 == 0
+	allowed := z.handleErrs(kind, false, false)
+	if nullOut {
+		allowed = append(allowed, sInvalid)
+	} else if allowed == nil {
+		allowed = []int32{sOK}
+	}
+	var n uint64
+	st := z.call("len", func() int32 { var st int32; st, n = drvLen(h, nullOut); return st }, allowed...)
+	m, _ := z.view(kind)
+	if st == sOK && n != uint64(len(m)) || st != sOK && n != 0 {
+		z.t.Fatalf("len: %s %d, model %d", drvStatusName(st), n, len(m))
+	}
+}
+
+func (z *fuzzer) opShrink() {
+	h, kind := z.handle()
+	allowed := z.handleErrs(kind, true, false)
+	if allowed == nil {
+		allowed = []int32{sOK}
+	}
+	z.call("shrink", func() int32 { return drvShrink(h) }, allowed...)
+	z.checkKey("after shrink", "k1")
+}
+
+func (z *fuzzer) opSaveLoad() {
+	h, kind := z.handle()
+	snap := filepath.Join(z.dir, "snap")
+	allowed := z.handleErrs(kind, true, false)
+	switch c := z.in.u8() % 8; {
+	case c < 3: // save
+		path := &snap
+		if c == 2 {
+			path = z.name("", store.MemoryPath)
+		}
+		if path == nil || *path == "" || *path == store.MemoryPath {
+			allowed = append(allowed, sInvalid)
+		} else if allowed == nil {
+			allowed = []int32{sOK}
+		}
+		if st := z.call("save", func() int32 { return drvSave(h, path) }, allowed...); st == sOK {
+			z.snap = map[string]string{}
+			for k, v := range z.model {
+				z.snap[k] = v
+			}
+		}
+	case c < 6: // load the snapshot
+		if z.snap == nil {
+			_ = os.Remove(snap)
+		}
+		if allowed == nil {
+			if z.snap == nil {
+				allowed = []int32{sIO}
+			} else {
+				allowed = []int32{sOK, sInvalid}
+			}
+		}
+		if st := z.call("load", func() int32 { return drvLoad(h, &snap) }, allowed...); st == sOK {
+			for k, v := range z.snap {
+				z.model[k] = v
+				z.ttls[k] = false
+			}
+		}
+		z.verifyAll("after load")
+	default: // hostile snapshots
+		name := z.name("short-command", "huge-length", "png", "missing")
+		var path *string
+		if name != nil {
+			path = ptr(filepath.Join(z.dir, *name))
+		}
+		before := z.snapshotKey(0, "k0")
+		switch {
+		case path == nil:
+			allowed = append(allowed, sInvalid)
+		case allowed != nil:
+		case *name == "missing":
+			allowed = []int32{sIO}
+		default:
+			allowed = []int32{sCorrupt}
+		}
+		z.call("load hostile", func() int32 { return drvLoad(h, path) }, allowed...)
+		z.sameKey("failed load", "k0", before)
+	}
+}
+
+// opReopen closes the database (refused with a transaction open) and opens
+// it again: a file store must come back with its items and indexes.
+func (z *fuzzer) opReopen() {
+	h, kind := z.handle()
+	allowed := []int32{sBadHandle}
+	if kind == 0 {
+		allowed = []int32{sOK}
+		if z.tx != 0 {
+			allowed = []int32{sBusy}
+		}
+	}
+	st := z.call("close", func() int32 { return drvClose(h) }, allowed...)
+	if st != sOK {
+		return
+	}
+	z.stale = append(z.stale, z.db)
+	path := store.MemoryPath
+	if z.file != "" {
+		path = z.file
+	}
+	var nh uint64
+	z.call("reopen", func() int32 { var st int32; st, nh = drvOpen(&path, &drvOptions{UseDefault: true}, false); return st }, sOK)
+	z.db = nh
+	if z.file == "" {
+		z.model, z.ttls, z.idx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
+	}
+	z.verifyAll("after reopen")
+	for name, d := range z.idx { // the same definitions again: no-ops if restored
+		var st int32
+		if d.spatial {
+			st = z.call("recreate", func() int32 { return drvCreateSpatial(z.db, &name, &d.pattern, &d.path) }, sOK)
+		} else {
+			st = z.call("recreate", func() int32 { return drvCreateIndex(z.db, &name, &d.pattern, d.kind, &d.path) }, sOK)
+		}
+		_ = st
+	}
+}
+
+func (z *fuzzer) opOpenHostile() {
+	dir := z.dir
+	var path *string
+	var o *drvOptions
+	nullOut := false
+	allowed := []int32{sInvalid}
+	switch z.in.u8() % 10 {
+	case 0:
+		path = nil
+	case 1:
+		path = ptr("")
+	case 2:
+		path = &dir
+	case 3:
+		path, o = ptr(store.MemoryPath), &drvOptions{Sync: int32(z.in.u8()) - 128}
+		if o.Sync >= 0 && o.Sync <= 2 {
+			allowed = []int32{sOK}
+		}
+	case 4:
+		path, o = ptr(store.MemoryPath), &drvOptions{Sync: 1, ShrinkPct: -1}
+	case 5:
+		path, o = ptr(store.MemoryPath), &drvOptions{Sync: 1, ShrinkMin: -1}
+	case 6:
+		path, nullOut = ptr(store.MemoryPath), true
+	case 7:
+		if z.file == "" {
+			return
+		}
+		path, allowed = ptr(z.file), []int32{sBusy}
+	case 8:
+		path, allowed = ptr(filepath.Join(dir, "png")), []int32{sCorrupt}
+	case 9:
+		path, allowed = ptr(filepath.Join(dir, "short-command")), []int32{sCorrupt}
+	}
+	var h uint64
+	st := z.call("open hostile", func() int32 { var st int32; st, h = drvOpen(path, o, nullOut); return st }, allowed...)
+	if st == sOK {
+		z.call("close hostile", func() int32 { return drvClose(h) }, sOK)
+	} else if h != 0 && !nullOut {
+		z.t.Fatalf("open: %s left handle %d", drvStatusName(st), h)
+	}
+}
+
+func (z *fuzzer) opLastError() {
+	// Make a failure, then read its message into small buffers.
+	z.call("failing len", func() int32 { st, _ := drvLen(0, false); return st }, sBadHandle)
+	full := drvLastError()
+	c := z.in.u8() % 12
+	got, n, clean := drvLastErrorTruncated(c)
+	want := full
+	if c > 0 && len(want) > c-1 {
+		want = want[:c-1]
+	}
+	if c == 0 {
+		want = ""
+	}
+	if n != len(full) || got != want || !clean {
+		z.t.Fatalf("store_last_error(buf, %d) = %d %q (clean %v), full %d %q", c, n, got, clean, len(full), full)
+	}
+}

@@ -1,0 +1,352 @@
+//go:build capifuzz
+
+// The fuzz driver: Go-typed wrappers that call the real exports with C
+// arguments (malloc'd bytes, C strings, double arrays, NULL pointers), for
+// fuzz_test.go, which cannot use cgo itself. Built only with -tags capifuzz.
+
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include -DSTORE_TYPES_ONLY
+#include <stdlib.h>
+#include <string.h>
+#include "store.h"
+void store_capi_set_error(const char *text, size_t len);
+size_t store_last_error(char *buf, size_t cap);
+const char *store_status_name(store_status status);
+void store_bytes_free(store_bytes *b);
+uint64_t store_outstanding_buffers(void);
+*/
+import "C"
+
+import (
+	"unsafe"
+)
+
+// Bytes in: how a byte string reaches the library.
+const (
+	drvPtr      = iota // malloc'd copy (a non-NULL pointer even when empty)
+	drvNullZero        // NULL with length 0: the empty string
+	drvNullLen         // NULL with a length: INVALID_ARG
+)
+
+type drvIn struct {
+	p *C.uint8_t
+	n C.size_t
+}
+
+// drvAlloc tracks what a call allocated, freed by done.
+type drvAlloc struct{ ptrs []unsafe.Pointer }
+
+func (a *drvAlloc) done() {
+	for _, p := range a.ptrs {
+		C.free(p)
+	}
+	a.ptrs = a.ptrs[:0]
+}
+
+func (a *drvAlloc) bytes(b []byte, mode int) drvIn {
+	switch mode {
+	case drvNullZero:
+		return drvIn{}
+	case drvNullLen:
+		return drvIn{n: C.size_t(len(b) + 1)}
+	}
+	p := C.malloc(C.size_t(len(b) + 1))
+	a.ptrs = append(a.ptrs, p)
+	if len(b) > 0 {
+		C.memcpy(p, unsafe.Pointer(&b[0]), C.size_t(len(b)))
+	}
+	return drvIn{(*C.uint8_t)(p), C.size_t(len(b))}
+}
+
+// str gives a C string, or NULL for nil.
+func (a *drvAlloc) str(s *string) *C.char {
+	if s == nil {
+		return nil
+	}
+	p := C.CString(*s)
+	a.ptrs = append(a.ptrs, unsafe.Pointer(p))
+	return p
+}
+
+// doubles gives room for max(dims, len(v)) doubles (zeros past v), or NULL
+// for nil v.
+func (a *drvAlloc) doubles(v []float64, dims int) *C.double {
+	if v == nil {
+		return nil
+	}
+	n := max(dims, len(v), 1)
+	p := C.calloc(C.size_t(n), 8)
+	a.ptrs = append(a.ptrs, p)
+	copy(unsafe.Slice((*float64)(p), n), v)
+	return (*C.double)(p)
+}
+
+// drvBuf is a returned buffer copied into Go, and what freeing it did.
+type drvBuf struct {
+	Data          []byte
+	NonNil        bool // ptr was non-NULL on return
+	FreedCleared  bool // store_bytes_free set ptr NULL and len 0
+	ZeroOnNoValue bool // ptr NULL and len 0 when nothing was returned
+}
+
+// take copies and frees b (twice, to check that is harmless).
+func take(b *C.store_bytes) drvBuf {
+	var r drvBuf
+	r.NonNil = b.ptr != nil
+	r.ZeroOnNoValue = b.ptr == nil && b.len == 0
+	if b.ptr != nil {
+		r.Data = C.GoBytes(unsafe.Pointer(b.ptr), C.int(b.len))
+		C.store_bytes_free(b)
+		r.FreedCleared = b.ptr == nil && b.len == 0
+		C.store_bytes_free(b) // NULL ptr now: a no-op
+	}
+	return r
+}
+
+// garbage pre-fills outputs so that a call that does not zero them shows.
+var garbage = C.malloc(1)
+
+func garbageBytes() C.store_bytes { return C.store_bytes{ptr: (*C.uint8_t)(garbage), len: 12345} }
+
+func drvClearError() { C.store_capi_set_error((*C.char)(garbage), 0) }
+
+func drvLastError() string {
+	n := C.store_last_error(nil, 0)
+	buf := C.malloc(n + 1)
+	defer C.free(buf)
+	got := C.store_last_error((*C.char)(buf), n+1)
+	if got != n {
+		return "<length changed>"
+	}
+	return C.GoStringN((*C.char)(buf), C.int(n))
+}
+
+// drvLastErrorTruncated reads the message into cap bytes and returns the
+// bytes up to the first NUL and the reported full length.
+func drvLastErrorTruncated(capacity int) (string, int, bool) {
+	buf := C.malloc(C.size_t(capacity + 1))
+	defer C.free(buf)
+	C.memset(buf, 'Z', C.size_t(capacity+1))
+	n := C.store_last_error((*C.char)(buf), C.size_t(capacity))
+	s := C.GoStringN((*C.char)(buf), C.int(capacity+1))
+	untouched := s[capacity] == 'Z' // nothing written past cap
+	if capacity == 0 {
+		return "", int(n), untouched && s[0] == 'Z'
+	}
+	end := 0
+	for end < capacity && s[end] != 0 {
+		end++
+	}
+	return s[:end], int(n), untouched && end < capacity
+}
+
+func drvOutstanding() uint64        { return uint64(C.store_outstanding_buffers()) }
+func drvStatusName(st int32) string { return C.GoString(C.store_status_name(C.store_status(st))) }
+func drvFreeNULL()                  { C.store_bytes_free(nil) }
+func drvFreeForeign()               { b := C.store_bytes{ptr: (*C.uint8_t)(garbage), len: 1}; C.store_bytes_free(&b) }
+func drvABI() uint32                { return uint32(store_abi_version()) }
+func drvWantABI() uint32            { return uint32(C.STORE_ABI_VERSION) }
+
+// Options for open; nil means NULL.
+type drvOptions struct {
+	Sync, ShrinkPct int32
+	ShrinkMin       int64
+	ShrinkDisabled  int32
+	UseDefault      bool // fill with store_options_default first
+}
+
+func drvOpen(path *string, o *drvOptions, nullOut bool) (int32, uint64) {
+	var a drvAlloc
+	defer a.done()
+	var co *C.store_options
+	if o != nil {
+		co = (*C.store_options)(C.calloc(1, C.size_t(unsafe.Sizeof(C.store_options{}))))
+		a.ptrs = append(a.ptrs, unsafe.Pointer(co))
+		if o.UseDefault {
+			store_options_default(co)
+		} else {
+			co.sync_policy, co.auto_shrink_percentage = C.int32_t(o.Sync), C.int32_t(o.ShrinkPct)
+			co.auto_shrink_min_size, co.auto_shrink_disabled = C.int64_t(o.ShrinkMin), C.int32_t(o.ShrinkDisabled)
+		}
+	}
+	out := C.store_t(0xdeadbeef)
+	var po *C.store_t
+	if !nullOut {
+		po = &out
+	}
+	st := store_open(a.str(path), co, po)
+	return int32(st), uint64(out)
+}
+
+func drvClose(h uint64) int32 { return int32(store_close(C.store_t(h))) }
+
+func drvSet(h uint64, k []byte, km int, v []byte, vm int, ttl int64) int32 {
+	var a drvAlloc
+	defer a.done()
+	kk, vv := a.bytes(k, km), a.bytes(v, vm)
+	return int32(store_set(C.store_t(h), kk.p, kk.n, vv.p, vv.n, C.int64_t(ttl)))
+}
+
+func drvGet(h uint64, k []byte, km int, nullOut bool) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	if nullOut {
+		return int32(store_get(C.store_t(h), kk.p, kk.n, nil)), drvBuf{ZeroOnNoValue: true}
+	}
+	out := garbageBytes()
+	st := store_get(C.store_t(h), kk.p, kk.n, &out)
+	return int32(st), take(&out)
+}
+
+func drvDelete(h uint64, k []byte, km int) int32 {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	return int32(store_delete(C.store_t(h), kk.p, kk.n))
+}
+
+func drvTTL(h uint64, k []byte, km int, nullOut bool) (int32, int64) {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	if nullOut {
+		return int32(store_ttl(C.store_t(h), kk.p, kk.n, nil)), 0
+	}
+	out := C.int64_t(777)
+	st := store_ttl(C.store_t(h), kk.p, kk.n, &out)
+	return int32(st), int64(out)
+}
+
+type drvKV struct {
+	Key, Val     []byte
+	KMode, VMode int
+	TTL          int64
+}
+
+func (a *drvAlloc) kvs(items []drvKV, null bool) *C.store_kv {
+	if null {
+		return nil
+	}
+	p := (*C.store_kv)(C.calloc(C.size_t(max(len(items), 1)), C.size_t(unsafe.Sizeof(C.store_kv{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(p))
+	s := unsafe.Slice(p, max(len(items), 1))
+	for i, it := range items {
+		k, v := a.bytes(it.Key, it.KMode), a.bytes(it.Val, it.VMode)
+		s[i] = C.store_kv{key: k.p, key_len: k.n, val: v.p, val_len: v.n, ttl_ms: C.int64_t(it.TTL)}
+	}
+	return p
+}
+
+func drvSetMany(h uint64, items []drvKV, null bool) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_set_many(C.store_t(h), a.kvs(items, null), C.size_t(len(items))))
+}
+
+func drvGetMany(h uint64, keys []drvKV, null, nullOut bool) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	p := a.kvs(keys, null)
+	if nullOut {
+		return int32(store_get_many(C.store_t(h), p, C.size_t(len(keys)), nil)), drvBuf{ZeroOnNoValue: true}
+	}
+	out := garbageBytes()
+	st := store_get_many(C.store_t(h), p, C.size_t(len(keys)), &out)
+	return int32(st), take(&out)
+}
+
+func drvBegin(h uint64, writable int, nullOut bool) (int32, uint64) {
+	if nullOut {
+		return int32(store_begin(C.store_t(h), C.int(writable), nil)), 0
+	}
+	out := C.store_t(0xdeadbeef)
+	st := store_begin(C.store_t(h), C.int(writable), &out)
+	return int32(st), uint64(out)
+}
+
+func drvCommit(h uint64) int32   { return int32(store_commit(C.store_t(h))) }
+func drvRollback(h uint64) int32 { return int32(store_rollback(C.store_t(h))) }
+
+func drvCreateIndex(h uint64, name, pattern *string, kind int32, path *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_create_index(C.store_t(h), a.str(name), a.str(pattern), C.int32_t(kind), a.str(path)))
+}
+
+func drvCreateSpatial(h uint64, name, pattern, path *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_create_spatial_index(C.store_t(h), a.str(name), a.str(pattern), a.str(path)))
+}
+
+func drvDropIndex(h uint64, name *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_drop_index(C.store_t(h), a.str(name)))
+}
+
+// drvScan: a nil lo or hi is NULL (an open end).
+func drvScan(h uint64, index *string, lo, hi []byte, flags int32, limit uint64, nullOut bool) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	var l, u drvIn
+	if lo != nil {
+		l = a.bytes(lo, drvPtr)
+	}
+	if hi != nil {
+		u = a.bytes(hi, drvPtr)
+	}
+	if nullOut {
+		return int32(store_scan(C.store_t(h), a.str(index), l.p, l.n, u.p, u.n, C.int32_t(flags), C.size_t(limit), nil)), drvBuf{ZeroOnNoValue: true}
+	}
+	out := garbageBytes()
+	st := store_scan(C.store_t(h), a.str(index), l.p, l.n, u.p, u.n, C.int32_t(flags), C.size_t(limit), &out)
+	return int32(st), take(&out)
+}
+
+// drvBox runs store_intersects (within false) or store_within.
+func drvBox(within bool, h uint64, index *string, lo, hi []float64, dims int, limit uint64) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	out := garbageBytes()
+	f := store_intersects
+	if within {
+		f = store_within
+	}
+	st := f(C.store_t(h), a.str(index), a.doubles(lo, dims), a.doubles(hi, dims), C.size_t(dims), C.size_t(limit), &out)
+	return int32(st), take(&out)
+}
+
+func drvNearby(h uint64, index *string, p []float64, dims int, k uint64, maxDist float64) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	out := garbageBytes()
+	st := store_nearby(C.store_t(h), a.str(index), a.doubles(p, dims), C.size_t(dims), C.size_t(k), C.double(maxDist), &out)
+	return int32(st), take(&out)
+}
+
+func drvLen(h uint64, nullOut bool) (int32, uint64) {
+	if nullOut {
+		return int32(store_len(C.store_t(h), nil)), 0
+	}
+	n := C.uint64_t(999)
+	st := store_len(C.store_t(h), &n)
+	return int32(st), uint64(n)
+}
+
+func drvShrink(h uint64) int32 { return int32(store_shrink(C.store_t(h))) }
+
+func drvSave(h uint64, path *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_save(C.store_t(h), a.str(path)))
+}
+
+func drvLoad(h uint64, path *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_load(C.store_t(h), a.str(path)))
+}
