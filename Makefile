@@ -24,7 +24,7 @@ $(LIB): $(GO_SOURCES)
 	@rm -f $(BUILD)/libstore.h   # cgo's generated header: store.h is the public one
 	cp include/store.h $(BUILD)/store.h
 
-test: test-go test-c test-rust test-fuzz test-stress ## every test: Go (vet, race), C, Rust (test, clippy, doc), fuzzing, stress, examples
+test: test-go test-c test-rust test-examples test-fuzz test-stress ## every test: Go (vet, race), C, Rust (test, clippy, doc), fuzzing, stress, examples
 
 test-go: ## go vet and go test -race
 	$(GO) vet ./...
@@ -45,6 +45,7 @@ test-examples: examples ## check the examples' output
 	diff -u examples/c/expected.txt $(BUILD)/examples/c.out
 	diff -u examples/go/expected.txt $(BUILD)/examples/go.out
 	grep -q '^world persisted' $(BUILD)/examples/rust.out || grep -q '^memory store' $(BUILD)/examples/rust.out
+	cd examples/rust && $(CARGO) test && $(CARGO) clippy --all-targets -- -D warnings
 
 install: lib ## install the library, header and a pkg-config file under PREFIX (default /usr/local)
 	install -Dm755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libstore.so
@@ -101,7 +102,7 @@ bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/c
 	set -o pipefail; for impl in rust rstar sqlite; do bench/rust/target/release/mem $$impl $(BENCH_MEM_N) || exit 1; done | tee $(BENCH_OUT)/mem.tsv
 	set -o pipefail; $(GO) run ./bench/go/mem -n $(BENCH_MEM_N) | tee -a $(BENCH_OUT)/mem.tsv
 	for w in kv_get kv_set kv_set_batch kv_get_batch box knn10 move move_batch tick; do \
-	  case $$w in kv_*) pat="BenchmarkKV/$$w/";; tick) pat="BenchmarkSpatial/$$w/n=10000$$";; *) pat="BenchmarkSpatial/$$w/n=100000$$";; esac; \
+	  case $$w in kv_*) pat="BenchmarkKV/^$$w$$/";; tick) pat="BenchmarkSpatial/^$$w$$/n=10000$$";; *) pat="BenchmarkSpatial/^$$w$$/n=100000$$";; esac; \
 	  $(BENCH_GO) "$$pat" -benchtime 3s -cpuprofile $(BENCH_OUT)/prof/$$w.prof -o $(BENCH_OUT)/prof/bench.test > /dev/null || exit 1; \
 	  $(GO) tool pprof -top -nodecount 15 -ignore 'bench/go\.Load' $(BENCH_OUT)/prof/bench.test $(BENCH_OUT)/prof/$$w.prof > $(BENCH_OUT)/prof/$$w.txt 2>/dev/null || exit 1; \
 	done
