@@ -63,6 +63,24 @@ func (r Rect) contains(o Rect) bool {
 	return true
 }
 
+// distance is the Euclidean distance from point to the box (0 inside), over
+// the dimensions both have: the distance BuntDB's nearest-first search
+// reports.
+func (r Rect) distance(point []float64) float64 {
+	var sum float64
+	for i := 0; i < len(point) && i < len(r.Min); i++ {
+		var d float64
+		switch p := point[i]; {
+		case p < r.Min[i]:
+			d = r.Min[i] - p
+		case p > r.Max[i]:
+			d = p - r.Max[i]
+		}
+		sum += d * d
+	}
+	return math.Sqrt(sum)
+}
+
 // String gives the box as BuntDB's rect text: "[1 2 3]" for a point,
 // "[1 2],[3 4]" for a box.
 func (r Rect) String() string {

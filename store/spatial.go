@@ -99,53 +99,92 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 	case math.IsNaN(maxDist):
 		return invalidf("maximum distance is NaN")
 	}
-	seen := 0
 	tx.iterating++
 	defer func() { tx.iterating-- }()
-	if d.mixedDims() {
-		return tx.nearbySorted(index, point, k, maxDist, fn)
+	switch {
+	case maxDist >= 0 && !math.IsInf(maxDist, 1):
+		return tx.nearbyWithin(d, index, point, k, maxDist, fn)
+	case d.mixedDims():
+		return tx.nearbySorted(index, point, k, fn)
 	}
+	seen := 0
 	err = tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
-		dist := math.Sqrt(dist2)
-		if maxDist >= 0 && dist > maxDist {
-			return false
-		}
 		if !tx.live(key) {
 			return true
 		}
 		seen++
-		return fn(key, value, dist) && (k == 0 || seen < k)
+		return fn(key, value, math.Sqrt(dist2)) && (k == 0 || seen < k)
 	})
 	return wrapEngine(err)
 }
 
-// nearbySorted is Nearby for an R-tree that holds items of different numbers
-// of dimensions. BuntDB keeps one tree per number of dimensions and does not
-// merge their nearest-first results in order (nor stop their searches
-// before returning when told to stop early), so read every hit and sort.
-func (tx *Tx) nearbySorted(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
-	type hit struct {
-		key, value string
-		dist       float64
+type nearHit struct {
+	key, value string
+	dist       float64
+}
+
+// nearbyWithin answers a bounded Nearby with a box search of the radius
+// around point, then sorts what lies within the radius. BuntDB's
+// nearest-first search allocates for every node it queues and costs about
+// ten times a box search of the same neighbourhood, so when the caller
+// bounds the distance the box search is the cheaper way.
+func (tx *Tx) nearbyWithin(d *indexDef, index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
+	lo, hi := make([]float64, len(point)), make([]float64, len(point))
+	for i, c := range point {
+		lo[i], hi[i] = c-maxDist, c+maxDist
 	}
-	var hits []hit
-	err := tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
-		dist := math.Sqrt(dist2)
-		if (maxDist < 0 || dist <= maxDist) && tx.live(key) {
-			hits = append(hits, hit{key, value, dist})
+	var hits []nearHit
+	err := tx.engine.Intersects(index, encodeQuery(Box(lo, hi)), func(key, value string) bool {
+		r, err := readGeometry(value, d.Path)
+		if err != nil {
+			return true // never stored: writes check geometry first
+		}
+		if dist := r.distance(point); dist <= maxDist && tx.live(key) {
+			hits = append(hits, nearHit{key, value, dist})
 		}
 		return true
 	})
 	if err != nil {
 		return wrapEngine(err)
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].dist < hits[j].dist })
+	emitNearest(hits, k, fn)
+	return nil
+}
+
+// nearbySorted is an unbounded Nearby for an R-tree that holds items of
+// different numbers of dimensions. BuntDB keeps one tree per number of
+// dimensions and does not merge their nearest-first results in order (nor
+// stop their searches before returning when told to stop early), so read
+// every hit and sort.
+func (tx *Tx) nearbySorted(index string, point []float64, k int, fn func(key, value string, dist float64) bool) error {
+	var hits []nearHit
+	err := tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
+		if tx.live(key) {
+			hits = append(hits, nearHit{key, value, math.Sqrt(dist2)})
+		}
+		return true
+	})
+	if err != nil {
+		return wrapEngine(err)
+	}
+	emitNearest(hits, k, fn)
+	return nil
+}
+
+// emitNearest calls fn for the k nearest hits (0: all), nearest first; ties
+// go by key so the order does not depend on the tree's shape.
+func emitNearest(hits []nearHit, k int, fn func(key, value string, dist float64) bool) {
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].dist != hits[j].dist {
+			return hits[i].dist < hits[j].dist
+		}
+		return hits[i].key < hits[j].key
+	})
 	for i, h := range hits {
 		if (k > 0 && i >= k) || !fn(h.key, h.value, h.dist) {
-			break
+			return
 		}
 	}
-	return nil
 }
 
 // Intersects runs Tx.Intersects in a read transaction of its own.

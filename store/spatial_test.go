@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math"
+	"math/rand"
 	"sort"
 	"strings"
 	"testing"
@@ -399,5 +400,66 @@ func TestSpatialManyItems(t *testing.T) {
 	}
 	if hits[0].Key != "10,10" || math.Abs(hits[0].Dist-math.Hypot(0.2, 0.1)) > 1e-12 {
 		t.Fatalf("nearest = %v", hits[0])
+	}
+}
+
+// TestNearbyBoundedMatchesBruteForce checks the bounded Nearby (a box search
+// of the radius, then a sort) against distances computed here, over points
+// and boxes, with and without k, against the unbounded nearest-first search.
+func TestNearbyBoundedMatchesBruteForce(t *testing.T) {
+	db := memDB(t)
+	mustOK(t, db.CreateSpatialIndex("pos", "o:*", ""))
+	r := rand.New(rand.NewSource(7))
+	boxes := map[string]Rect{}
+	for i := 0; i < 2000; i++ {
+		lo := []float64{r.Float64() * 100, r.Float64() * 100, r.Float64() * 100}
+		hi := append([]float64(nil), lo...)
+		if i%3 == 0 { // every third item is a box, not a point
+			for j := range hi {
+				hi[j] += r.Float64() * 5
+			}
+		}
+		key := fmt.Sprintf("o:%04d", i)
+		boxes[key] = Box(lo, hi)
+		mustSet(t, db, key, boxes[key].String())
+	}
+	for q := 0; q < 200; q++ {
+		p := []float64{r.Float64() * 100, r.Float64() * 100, r.Float64() * 100}
+		maxDist := r.Float64() * 15
+		k := q % 4 * 3 // 0 (no limit), 3, 6, 9
+		var want []hit
+		for key, b := range boxes {
+			if d := b.distance(p); d <= maxDist {
+				want = append(want, hit{key, d})
+			}
+		}
+		sort.Slice(want, func(i, j int) bool {
+			if want[i].Dist != want[j].Dist {
+				return want[i].Dist < want[j].Dist
+			}
+			return want[i].Key < want[j].Key
+		})
+		if k > 0 && len(want) > k {
+			want = want[:k]
+		}
+		got := nearby(t, db, "pos", p, k, maxDist)
+		if len(got) != len(want) {
+			t.Fatalf("query %d: %d hits, want %d", q, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Key != want[i].Key || math.Abs(got[i].Dist-want[i].Dist) > 1e-9 {
+				t.Fatalf("query %d hit %d: %v, want %v", q, i, got[i], want[i])
+			}
+		}
+		if len(want) == 0 {
+			continue
+		}
+		// The unbounded search agrees on the distances of the same prefix.
+		all := nearby(t, db, "pos", p, len(want), -1)
+		for i := range all {
+			if math.Abs(all[i].Dist-want[i].Dist) > 1e-9 {
+				t.Fatalf("query %d: unbounded hit %d at %g, bounded at %g", q, i, all[i].Dist, want[i].Dist)
+			}
+		}
 	}
 }
