@@ -106,6 +106,7 @@ bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/c
 	  $(BENCH_GO) "$$pat" -benchtime 3s -cpuprofile $(BENCH_OUT)/prof/$$w.prof -o $(BENCH_OUT)/prof/bench.test > /dev/null || exit 1; \
 	  $(GO) tool pprof -top -nodecount 15 -ignore 'bench/go\.Load' $(BENCH_OUT)/prof/bench.test $(BENCH_OUT)/prof/$$w.prof > $(BENCH_OUT)/prof/$$w.txt 2>/dev/null || exit 1; \
 	done
+	@printf 'end\t%s\n' "$$(date +%s)" >> $(BENCH_OUT)/env.tsv
 	$(GO) run ./bench/report -go $(BENCH_OUT)/go-before.txt,$(BENCH_OUT)/go-after.txt -mem $(BENCH_OUT)/mem.tsv \
 	  -env $(BENCH_OUT)/env.tsv -prof $(BENCH_OUT)/prof -md BENCHMARKS.md -svg bench/chart.svg -tsv $(BENCH_OUT)/summary.tsv
 
