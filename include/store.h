@@ -80,7 +80,7 @@ typedef int32_t store_status;
 /* Sync policies for file-backed stores. */
 #define STORE_SYNC_NEVER 0        /* leave flushing to the OS: fastest, a crash may lose recent writes */
 #define STORE_SYNC_EVERY_SECOND 1 /* fsync once a second: a crash loses at most ~1 s (default) */
-#define STORE_SYNC_ALWAYS 2       /* fsync before every commit returns: acknowledged writes survive */
+#define STORE_SYNC_ALWAYS 2       /* fsync before every commit returns (the commit note, then the data): acknowledged writes survive */
 
 /* Kinds of ordered index, for store_create_index. */
 #define STORE_INDEX_STRING 0              /* case-insensitive text */
@@ -177,9 +177,12 @@ void store_options_default(store_options *o);
  * memory when path is ":memory:". o may be NULL for the defaults. On
  * success *out is the new database handle.
  *
- * A file store takes an advisory lock on path.lock and saves its index
- * definitions in path.idx; both sit beside the data file. Indexes defined
- * earlier are rebuilt. Blocks while it reads the file.
+ * A file store takes an advisory lock on path.lock, where it also notes
+ * the extent of the commit being written, and saves its index definitions
+ * in path.idx; both sit beside the data file. Indexes defined earlier are
+ * rebuilt. Blocks while it reads the file. A transaction is all or
+ * nothing across a crash: a commit whose write was cut short is dropped
+ * whole.
  *
  * The file is checked record by record before it is loaded: a refused
  * open leaves it byte for byte as it was, and releases the lock.

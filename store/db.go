@@ -26,7 +26,9 @@ const MemoryPath = ":memory:"
 type DB struct {
 	engine *buntdb.DB
 	path   string   // "" in memory
-	lock   *os.File // advisory lock on path+".lock"
+	lock   *os.File // advisory lock on path+".lock", which also holds the commit note
+	// syncAlways: commit notes are synced before the data (see noteCommit).
+	syncAlways bool
 
 	closed atomic.Bool
 	// mayExpire is set once any item with a TTL may exist. Until then
@@ -83,7 +85,8 @@ func Open(path string, opts *Options) (*DB, error) {
 			unlockFile(db.lock)
 			return nil, err
 		}
-		if err := prepareFile(path); err != nil {
+		note, hasNote := readNote(lock)
+		if err := prepareFile(path, note, hasNote); err != nil {
 			unlockFile(db.lock)
 			return nil, err
 		}
@@ -94,7 +97,8 @@ func Open(path string, opts *Options) (*DB, error) {
 		return nil, wrapOpen(path, err)
 	}
 	db.engine = engine
-	if err := engine.SetConfig(o.engineConfig()); err != nil {
+	db.syncAlways = o.SyncPolicy == SyncAlways
+	if err := engine.SetConfig(o.engineConfig(db.sweep)); err != nil {
 		db.abandon()
 		return nil, wrapEngine(err)
 	}
@@ -139,14 +143,26 @@ func (db *DB) restore(defs []IndexInfo) error {
 
 // prepareFile validates the data file (see checkFile) and drops a torn
 // last record, as BuntDB would, but without reading the length the torn
-// header claims (BuntDB allocates it, whatever it is).
-func prepareFile(path string) error {
-	fc, err := checkFile(path)
+// header claims (BuntDB allocates it, whatever it is). When the lock file's
+// note describes the write that was cut short, the whole commit goes, not
+// only its torn record: a transaction is all or nothing (see journal.go).
+func prepareFile(path string, note commitNote, hasNote bool) error {
+	mark := int64(-1)
+	if hasNote {
+		mark = int64(note.start)
+	}
+	fc, err := checkFileMark(path, mark)
 	if err != nil || !fc.torn {
 		return err
 	}
-	if err := os.Truncate(path, fc.good); err != nil {
-		return fmt.Errorf("%w: dropping the torn last record of %s at offset %d: %v", ErrIO, path, fc.good, err)
+	cut := fc.good
+	if hasNote {
+		if ino, _, err := fileIdentity(path); err == nil && note.covers(ino, fc.good, fc.size) && fc.marked {
+			cut = int64(note.start)
+		}
+	}
+	if err := os.Truncate(path, cut); err != nil {
+		return fmt.Errorf("%w: dropping the torn last commit of %s at offset %d: %v", ErrIO, path, cut, err)
 	}
 	return nil
 }

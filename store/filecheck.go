@@ -26,6 +26,8 @@ type fileCheck struct {
 	size int64 // bytes in the file
 	good int64 // end of the last whole record (before any NUL run that follows it)
 	torn bool  // the file ends inside a record that starts at or after good
+	// marked: a record starts at the offset checkFileMark was asked about.
+	marked bool
 }
 
 // tornTailScanMax bounds how much of a torn tail checkFile reads into memory
@@ -34,7 +36,11 @@ const tornTailScanMax = 64 << 20
 
 // checkFile validates the data file at path. A missing file is empty. The
 // error wraps ErrCorrupt (naming the byte offset) or ErrIO.
-func checkFile(path string) (fileCheck, error) {
+func checkFile(path string) (fileCheck, error) { return checkFileMark(path, -1) }
+
+// checkFileMark is checkFile that also notes whether a record starts at
+// mark (fileCheck.marked).
+func checkFileMark(path string, mark int64) (fileCheck, error) {
 	var fc fileCheck
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -68,6 +74,7 @@ func checkFile(path string) (fileCheck, error) {
 		}
 		_ = w.r.UnreadByte()
 		start := w.pos
+		fc.marked = fc.marked || start == mark
 		switch st, why := w.record(); st {
 		case recordOK:
 			if nulRun >= 0 {

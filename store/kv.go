@@ -43,8 +43,11 @@ func (tx *Tx) Set(key, value string, ttl time.Duration) error {
 	if err := tx.db.checkGeometry(key, value); err != nil {
 		return err
 	}
-	_, _, err := tx.engine.Set(key, value, tx.db.ttlOptions(ttl))
-	return wrapEngine(err)
+	if _, _, err := tx.engine.Set(key, value, tx.db.ttlOptions(ttl)); err != nil {
+		return wrapEngine(err)
+	}
+	tx.written(key, setRecordSize(key, value, ttl))
+	return nil
 }
 
 // Get returns the value under key, or ErrNotFound.
@@ -61,7 +64,17 @@ func (tx *Tx) Delete(key string) error {
 	if err := tx.check(true); err != nil {
 		return err
 	}
+	// BuntDB writes a delete record for an item it finds, expired or not,
+	// even though it reports an expired one as not found.
+	found := false
+	if tx.pending != nil {
+		_, gerr := tx.engine.Get(key, true)
+		found = gerr == nil
+	}
 	_, err := tx.engine.Delete(key)
+	if found {
+		tx.written(key, delRecordSize(key))
+	}
 	return wrapEngine(err)
 }
 
@@ -96,6 +109,7 @@ func (tx *Tx) SetMany(items []Item) error {
 		if _, _, err := tx.engine.Set(it.Key, it.Value, tx.db.ttlOptions(it.TTL)); err != nil {
 			return wrapEngine(err)
 		}
+		tx.written(it.Key, setRecordSize(it.Key, it.Value, it.TTL))
 	}
 	return nil
 }

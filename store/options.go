@@ -12,8 +12,9 @@ const (
 	// SyncEverySecond syncs once a second in the background: a crash loses
 	// at most about one second of acknowledged writes. The default.
 	SyncEverySecond
-	// SyncAlways syncs before every commit returns: an acknowledged write
-	// survives a crash.
+	// SyncAlways syncs before every commit returns (twice: the commit note
+	// in the lock file, then the data): an acknowledged write survives a
+	// crash.
 	SyncAlways
 )
 
@@ -53,8 +54,11 @@ func (o Options) validate() error {
 	return nil
 }
 
-func (o Options) engineConfig() buntdb.Config {
+// engineConfig is BuntDB's configuration. onExpired takes over BuntDB's
+// deletion of expired items (see DB.sweep).
+func (o Options) engineConfig(onExpired func(keys []string)) buntdb.Config {
 	return buntdb.Config{
+		OnExpired:            onExpired,
 		SyncPolicy:           buntdb.SyncPolicy(o.SyncPolicy),
 		AutoShrinkPercentage: o.AutoShrinkPercentage,
 		AutoShrinkMinSize:    int(o.AutoShrinkMinSize),

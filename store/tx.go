@@ -18,6 +18,9 @@ type Tx struct {
 	engine   *buntdb.Tx // nil once the transaction has ended
 	writable bool
 	held     bool // opened by Begin, Update or View: counted by Close
+	// pending holds, for a writable transaction on a file store, the size
+	// of the record each written key will append at commit (see journal.go).
+	pending map[string]int64
 	// iterating counts the spatial queries running on this Tx. BuntDB
 	// refuses writes during its own scans but not during R-tree searches,
 	// where a write would change the tree under the search.
@@ -51,7 +54,19 @@ func (db *DB) begin(writable bool) (*Tx, error) {
 	if err != nil {
 		return nil, wrapEngine(err)
 	}
-	return &Tx{db: db, engine: btx, writable: writable}, nil
+	tx := &Tx{db: db, engine: btx, writable: writable}
+	if writable && db.path != "" {
+		tx.pending = map[string]int64{}
+	}
+	return tx, nil
+}
+
+// written notes the record a write will append for key at commit; the last
+// write of a key is the one BuntDB writes.
+func (tx *Tx) written(key string, size int64) {
+	if tx.pending != nil {
+		tx.pending[key] = size
+	}
 }
 
 // Writable reports whether the transaction may write.
@@ -67,7 +82,12 @@ func (tx *Tx) Commit() error {
 	}
 	var err error
 	if tx.writable {
-		err = tx.engine.Commit()
+		err = tx.noteCommit()
+		if err == nil {
+			err = tx.engine.Commit()
+		} else {
+			_ = tx.engine.Rollback()
+		}
 	} else {
 		err = tx.engine.Rollback()
 	}
@@ -86,6 +106,18 @@ func (tx *Tx) Rollback() error {
 	err := tx.engine.Rollback()
 	tx.end()
 	return wrapEngine(err)
+}
+
+// noteCommit records where this commit's bytes will go, if it writes any.
+func (tx *Tx) noteCommit() error {
+	if len(tx.pending) == 0 {
+		return nil
+	}
+	var size int64
+	for _, n := range tx.pending {
+		size += n
+	}
+	return tx.db.noteCommit(size)
 }
 
 func (tx *Tx) end() {

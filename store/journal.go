@@ -1,0 +1,130 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/tidwall/buntdb"
+)
+
+// A commit reaches the file as one write() of its records, in no set order
+// and with nothing that marks where the commit starts or ends. A process
+// killed during that write can leave the first pages of it on disk: whole
+// records of a transaction that was never acknowledged, then a torn one.
+// Dropping only the torn record, as BuntDB does, would bring that
+// transaction back in part. So before each commit the store notes in its
+// lock file where the commit's bytes start in the data file and how many
+// there are; at open, a torn record inside the noted commit takes the whole
+// commit with it. A note that does not describe the torn write (an older
+// one, or one about the file a shrink since replaced) is ignored, so it can
+// never drop acknowledged data.
+
+const noteMagic = "STORETX1"
+
+// commitNote says that the commit being written occupies the data file
+// (identified by its inode) from start for size bytes.
+type commitNote struct {
+	ino, start, size uint64
+}
+
+func (n commitNote) encode() []byte {
+	b := append([]byte(noteMagic), make([]byte, 24)...)
+	binary.LittleEndian.PutUint64(b[8:], n.ino)
+	binary.LittleEndian.PutUint64(b[16:], n.start)
+	binary.LittleEndian.PutUint64(b[24:], n.size)
+	return b
+}
+
+// readNote reads the note a previous process left in the lock file.
+func readNote(lock *os.File) (commitNote, bool) {
+	b := make([]byte, 32)
+	if n, _ := lock.ReadAt(b, 0); n < len(b) || string(b[:8]) != noteMagic {
+		return commitNote{}, false
+	}
+	return commitNote{
+		ino:   binary.LittleEndian.Uint64(b[8:]),
+		start: binary.LittleEndian.Uint64(b[16:]),
+		size:  binary.LittleEndian.Uint64(b[24:]),
+	}, true
+}
+
+// covers reports whether the note describes a write that was cut short at
+// good (the end of the last whole record) in a file of size bytes.
+func (n commitNote) covers(ino uint64, good, size int64) bool {
+	end := n.start + n.size
+	return n.ino == ino && n.start <= uint64(good) && uint64(good) < end && uint64(size) < end
+}
+
+// noteCommit writes the note for a commit of size bytes about to be
+// appended. The caller holds BuntDB's write lock, so nothing else appends
+// meanwhile and the file's size is where the commit will start. Under
+// SyncAlways the note is synced first: after a machine crash it must not be
+// older than the data.
+func (db *DB) noteCommit(size int64) error {
+	ino, start, err := fileIdentity(db.path)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
+	}
+	note := commitNote{ino: ino, start: uint64(start), size: uint64(size)}
+	if _, err := db.lock.WriteAt(note.encode(), 0); err != nil {
+		return fmt.Errorf("%w: noting the commit in %s: %v", ErrIO, db.lock.Name(), err)
+	}
+	if db.syncAlways {
+		if err := db.lock.Sync(); err != nil {
+			return fmt.Errorf("%w: %v", ErrIO, err)
+		}
+	}
+	return nil
+}
+
+func fileIdentity(path string) (ino uint64, size int64, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, 0, errors.New("no inode number")
+	}
+	return st.Ino, fi.Size(), nil
+}
+
+// The sizes of the records BuntDB writes (RESP arrays of bulk strings), so a
+// transaction knows how many bytes its commit will append.
+
+func bulkSize(n int) int64 { return int64(1+len(strconv.Itoa(n))+2) + int64(n) + 2 }
+
+func setRecordSize(key, value string, ttl time.Duration) int64 {
+	n := bulkSize(3) + bulkSize(len(key)) + bulkSize(len(value)) // "set" is 3 bytes
+	if ttl <= 0 {
+		return int64(len("*3\r\n")) + n
+	}
+	// BuntDB writes the absolute expiry in Unix seconds ("ae"), taken from
+	// the time of its Set a moment ago: the same number of digits.
+	exat := strconv.FormatUint(uint64(time.Now().Add(ttl).Unix()), 10)
+	return int64(len("*5\r\n")) + n + bulkSize(2) + bulkSize(len(exat))
+}
+
+func delRecordSize(key string) int64 {
+	return int64(len("*2\r\n")) + bulkSize(3) + bulkSize(len(key))
+}
+
+// sweep deletes expired items through the store's own transactions, so
+// their records are noted like any other commit. BuntDB calls it once a
+// second with the keys that expired (Config.OnExpired) instead of deleting
+// them itself.
+func (db *DB) sweep(keys []string) {
+	_ = db.update(func(tx *Tx) error {
+		for _, k := range keys {
+			if _, err := tx.engine.TTL(k); errors.Is(err, buntdb.ErrNotFound) {
+				_ = tx.Delete(k) // an expired key reads as not found; it is deleted all the same
+			}
+		}
+		return nil
+	})
+}
