@@ -177,7 +177,28 @@ func drvOpen(path *string, o *drvOptions, nullOut bool) (int32, uint64) {
 		po = &out
 	}
 	st := store_open(a.str(path), co, po)
+	if st == C.STORE_OK && po != nil {
+		drvLive = append(drvLive, uint64(out))
+	}
 	return int32(st), uint64(out)
+}
+
+// drvLive lists every handle store_open and store_begin gave out since the
+// last drvReleaseAll, whether or not the input went on to record it.
+var drvLive []uint64
+
+// drvReleaseAll rolls back every transaction and closes every database the
+// input opened and left open (after a failure, say): a database left open
+// would keep its file locked, and its transaction its lock, for every later
+// input of the process. Handles already released just give BAD_HANDLE.
+func drvReleaseAll() {
+	for i := len(drvLive) - 1; i >= 0; i-- {
+		store_rollback(C.store_t(drvLive[i]))
+	}
+	for i := len(drvLive) - 1; i >= 0; i-- {
+		store_close(C.store_t(drvLive[i]))
+	}
+	drvLive = drvLive[:0]
 }
 
 func drvClose(h uint64) int32 { return int32(store_close(C.store_t(h))) }
@@ -264,6 +285,9 @@ func drvBegin(h uint64, writable int, nullOut bool) (int32, uint64) {
 	}
 	out := C.store_t(0xdeadbeef)
 	st := store_begin(C.store_t(h), C.int(writable), &out)
+	if st == C.STORE_OK {
+		drvLive = append(drvLive, uint64(out))
+	}
 	return int32(st), uint64(out)
 }
 
