@@ -643,24 +643,40 @@ func (z *fuzzer) verifyAll(what string) {
 	z.checkKey(what, "")
 }
 
+// keyCall is what a call on one key expects: the statuses allowed (a
+// handle or argument error, else NOT_FOUND or OK as the model has the key)
+// and the model it reads.
+type keyCall struct {
+	allowed []int32
+	m       map[string]string
+	tt      map[string]bool
+	found   bool
+}
+
+func (z *fuzzer) keyCall(kind int, key []byte, km int, write, nullOut bool) keyCall {
+	c := keyCall{allowed: z.handleErrs(kind, false, write)}
+	if km == drvNullLen || nullOut {
+		c.allowed = append(c.allowed, sInvalid)
+	}
+	c.m, c.tt = z.view(kind)
+	_, c.found = c.m[string(key)]
+	if c.allowed == nil {
+		c.allowed = []int32{sNotFound}
+		if c.found {
+			c.allowed = []int32{sOK}
+		}
+	}
+	return c
+}
+
 func (z *fuzzer) opGet() {
 	h, kind := z.handle()
 	k, km := z.key()
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if km == drvNullLen || nullOut {
-		allowed = append(allowed, sInvalid)
-	}
-	m, _ := z.view(kind)
-	want, found := m[string(k)]
-	if allowed == nil {
-		allowed = []int32{sNotFound}
-		if found {
-			allowed = []int32{sOK}
-		}
-	}
+	c := z.keyCall(kind, k, km, false, nullOut)
+	want := c.m[string(k)]
 	var b drvBuf
-	st := z.call("get", func() int32 { var st int32; st, b = drvGet(h, k, km, nullOut); return st }, allowed...)
+	st := z.call("get", func() int32 { var st int32; st, b = drvGet(h, k, km, nullOut); return st }, c.allowed...)
 	switch {
 	case st == sOK && (!b.NonNil || !b.FreedCleared || string(b.Data) != want):
 		z.t.Fatalf("get %q: %q (non-NULL %v, freed %v), want %q", k, b.Data, b.NonNil, b.FreedCleared, want)
@@ -672,22 +688,11 @@ func (z *fuzzer) opGet() {
 func (z *fuzzer) opDelete() {
 	h, kind := z.handle()
 	k, km := z.key()
-	allowed := z.handleErrs(kind, false, true)
-	if km == drvNullLen {
-		allowed = append(allowed, sInvalid)
-	}
-	m, tt := z.view(kind)
-	_, found := m[string(k)]
-	if allowed == nil {
-		allowed = []int32{sNotFound}
-		if found {
-			allowed = []int32{sOK}
-		}
-	}
+	c := z.keyCall(kind, k, km, true, false)
 	before := z.snapshotKey(kind, string(k))
-	if st := z.call("delete", func() int32 { return drvDelete(h, k, km) }, allowed...); st == sOK {
-		delete(m, string(k))
-		delete(tt, string(k))
+	if st := z.call("delete", func() int32 { return drvDelete(h, k, km) }, c.allowed...); st == sOK {
+		delete(c.m, string(k))
+		delete(c.tt, string(k))
 	} else {
 		z.sameKey("failed delete", string(k), before)
 	}
@@ -698,24 +703,13 @@ func (z *fuzzer) opTTL() {
 	h, kind := z.handle()
 	k, km := z.key()
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if km == drvNullLen || nullOut {
-		allowed = append(allowed, sInvalid)
-	}
-	m, tt := z.view(kind)
-	_, found := m[string(k)]
-	if allowed == nil {
-		allowed = []int32{sNotFound}
-		if found {
-			allowed = []int32{sOK}
-		}
-	}
+	c := z.keyCall(kind, k, km, false, nullOut)
 	var ttl int64
-	st := z.call("ttl", func() int32 { var st int32; st, ttl = drvTTL(h, k, km, nullOut); return st }, allowed...)
+	st := z.call("ttl", func() int32 { var st int32; st, ttl = drvTTL(h, k, km, nullOut); return st }, c.allowed...)
 	switch {
-	case st == sOK && tt[string(k)] && ttl <= 0:
+	case st == sOK && c.tt[string(k)] && ttl <= 0:
 		z.t.Fatalf("ttl %q: %d ms for a key with a TTL", k, ttl)
-	case st == sOK && !tt[string(k)] && ttl != -1:
+	case st == sOK && !c.tt[string(k)] && ttl != -1:
 		z.t.Fatalf("ttl %q: %d ms for a key without a TTL, want -1", k, ttl)
 	case st != sOK && !nullOut && ttl != 0:
 		z.t.Fatalf("ttl %q: %s left %d in the output", k, drvStatusName(st), ttl)
