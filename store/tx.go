@@ -108,9 +108,13 @@ func (tx *Tx) Rollback() error {
 	return wrapEngine(err)
 }
 
-// noteCommit records where this commit's bytes will go, if it writes any.
+// noteCommit records where this commit's bytes will go, if it writes more
+// than one record: a torn single record is dropped whole anyway, so the
+// commits of single writes skip the note and its cost (a stat and a write).
+// The note left from an earlier commit cannot describe this one's torn
+// record, so it is ignored then.
 func (tx *Tx) noteCommit() error {
-	if len(tx.pending) == 0 {
+	if len(tx.pending) < 2 {
 		return nil
 	}
 	var size int64
