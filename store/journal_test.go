@@ -152,3 +152,18 @@ func TestExpiredItemsAreSwept(t *testing.T) {
 		t.Errorf("the file has no delete record for the swept item:\n%q", data)
 	}
 }
+
+// TestCommitRefusedWhenTheNoteFails: a commit whose note cannot be written
+// is rolled back and reports ErrIO, rather than going unprotected.
+func TestCommitRefusedWhenTheNoteFails(t *testing.T) {
+	db, _ := fileDB(t, nil)
+	mustOK(t, db.Set("kept", "1", 0))
+	mustOK(t, db.lock.Close()) // every later note write fails
+	err := db.SetMany([]Item{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}})
+	wantErr(t, err, ErrIO)
+	wantMissing(t, db, "a")
+	wantMissing(t, db, "b")
+	wantValue(t, db, "kept", "1")
+	mustOK(t, db.Set("single", "needs no note", 0))
+	wantValue(t, db, "single", "needs no note")
+}
