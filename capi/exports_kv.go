@@ -122,6 +122,31 @@ func store_set_many(h C.store_t, items *C.store_kv, n C.size_t) (st C.int32_t) {
 	return fail(withTarget(h, func(rw store.ReadWriter) error { return rw.SetMany(batch) }))
 }
 
+//export store_delete_many
+func store_delete_many(h C.store_t, keys *C.store_kv, n C.size_t, deleted *C.uint64_t) (st C.int32_t) {
+	defer guard(&st)
+	if deleted != nil {
+		*deleted = 0
+	}
+	kvs, err := kvItems(keys, n)
+	if err != nil {
+		return fail(err)
+	}
+	names := make([]string, len(kvs))
+	for i := range kvs {
+		if names[i], err = copyIn(kvs[i].key, kvs[i].key_len, "key"); err != nil {
+			return fail(invalid("key %d: %v", i, err))
+		}
+	}
+	return fail(withTarget(h, func(rw store.ReadWriter) error {
+		removed, err := rw.DeleteMany(names)
+		if err == nil && deleted != nil {
+			*deleted = C.uint64_t(removed)
+		}
+		return err
+	}))
+}
+
 //export store_get_many
 func store_get_many(h C.store_t, keys *C.store_kv, n C.size_t, out *C.store_bytes) (st C.int32_t) {
 	defer guard(&st)

@@ -112,8 +112,8 @@ typedef struct store_bytes {
     size_t len;
 } store_bytes;
 
-/* One item for store_set_many (key, value, ttl) and store_get_many (key
- * only: val and ttl_ms are ignored there). */
+/* One item for store_set_many (key, value, ttl), store_get_many and
+ * store_delete_many (key only: val and ttl_ms are ignored there). */
 typedef struct store_kv {
     const uint8_t *key;
     size_t key_len;
@@ -231,6 +231,14 @@ store_status store_ttl(store_t h, const uint8_t *k, size_t kl, int64_t *ttl_ms);
  * Errors: BAD_HANDLE, INVALID_ARG (names the item), TX_READ_ONLY,
  * WOULD_DEADLOCK, IO. */
 store_status store_set_many(store_t h, const store_kv *items, size_t n);
+
+/* Removes the keys (the key fields of keys[]) that are there, in one
+ * transaction, and writes how many it removed to *deleted (which may be
+ * NULL); missing and expired keys are skipped, not an error. On failure
+ * nothing is removed. keys may be NULL when n is 0.
+ * Errors: BAD_HANDLE, INVALID_ARG (keys NULL with n > 0, bad key pointer:
+ * names the item), TX_READ_ONLY, WOULD_DEADLOCK, IO. */
+store_status store_delete_many(store_t h, const store_kv *keys, size_t n, uint64_t *deleted);
 
 /* Looks up n keys (the key fields of keys[]) in one read transaction and
  * returns one result buffer with a hit per key, in order; a missing key has

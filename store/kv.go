@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"time"
 )
 
@@ -14,6 +15,7 @@ type ReadWriter interface {
 	TTL(key string) (time.Duration, error)
 	SetMany(items []Item) error
 	GetMany(keys []string, fn func(i int, value string, found bool)) error
+	DeleteMany(keys []string) (int, error)
 	Scan(index string, r Range, fn func(key, value string) bool) error
 	Intersects(index string, box Rect, limit int, fn func(key, value string) bool) error
 	Within(index string, box Rect, limit int, fn func(key, value string) bool) error
@@ -114,6 +116,24 @@ func (tx *Tx) SetMany(items []Item) error {
 	return nil
 }
 
+// DeleteMany removes every key of keys that is there and returns how many it
+// removed; missing (and expired) keys are skipped, not an error.
+func (tx *Tx) DeleteMany(keys []string) (int, error) {
+	if err := tx.check(true); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, k := range keys {
+		switch err := tx.Delete(k); {
+		case err == nil:
+			n++
+		case !errors.Is(err, ErrNotFound):
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // GetMany looks up every key and calls fn with each key's position, value
 // and whether it was found, in order.
 func (tx *Tx) GetMany(keys []string, fn func(i int, value string, found bool)) error {
@@ -152,6 +172,15 @@ func (db *DB) TTL(key string) (d time.Duration, err error) {
 // SetMany writes every item in one transaction, all or none.
 func (db *DB) SetMany(items []Item) error {
 	return db.update(func(tx *Tx) error { return tx.SetMany(items) })
+}
+
+// DeleteMany removes the keys in one transaction; see Tx.DeleteMany.
+func (db *DB) DeleteMany(keys []string) (n int, err error) {
+	err = db.update(func(tx *Tx) error { n, err = tx.DeleteMany(keys); return err })
+	if err != nil {
+		n = 0 // rolled back
+	}
+	return n, err
 }
 
 // GetMany looks up every key in one read transaction; see Tx.GetMany.

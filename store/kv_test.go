@@ -217,3 +217,45 @@ func TestReadWriterInterface(t *testing.T) {
 	mustOK(t, db.Update(func(tx *Tx) error { return exercise(tx) }))
 	wantMissing(t, db, "rw")
 }
+
+func TestDeleteMany(t *testing.T) {
+	db := memDB(t)
+	mustOK(t, db.SetMany([]Item{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "c", Value: "3"}}))
+	mustOK(t, db.Set("soon", "gone", time.Millisecond))
+	time.Sleep(5 * time.Millisecond)
+	n, err := db.DeleteMany([]string{"a", "missing", "b", "a", "soon"})
+	mustOK(t, err)
+	if n != 2 {
+		t.Errorf("DeleteMany removed %d, want 2 (misses, repeats and expired keys do not count)", n)
+	}
+	wantMissing(t, db, "a")
+	wantMissing(t, db, "b")
+	wantValue(t, db, "c", "3")
+	if n, err := db.DeleteMany(nil); err != nil || n != 0 {
+		t.Errorf("DeleteMany(nil) = %d, %v", n, err)
+	}
+
+	// In a transaction: its deletes go with it.
+	rollBack := errors.New("roll back")
+	err = db.Update(func(tx *Tx) error {
+		n, err := tx.DeleteMany([]string{"c"})
+		if err != nil || n != 1 {
+			t.Errorf("in a tx: removed %d (%v), want 1", n, err)
+		}
+		wantMissing(t, tx, "c")
+		return rollBack
+	})
+	if err != rollBack {
+		t.Fatalf("Update = %v, want the closure's error", err)
+	}
+	wantValue(t, db, "c", "3")
+
+	err = db.View(func(tx *Tx) error {
+		_, err := tx.DeleteMany([]string{"c"})
+		return err
+	})
+	wantErr(t, err, ErrTxReadOnly)
+	mustOK(t, db.Close())
+	_, err = db.DeleteMany([]string{"c"})
+	wantErr(t, err, ErrClosed)
+}

@@ -292,5 +292,51 @@ void test_many(void) {
     CHECK(decode(&b, hits, 8) == 1 && hits[0].val_len == STORE_MISSING);
     store_bytes_free(&b);
     CHECK(len_of(db) >= 4);
+
+    /* store_delete_many: removes what is there, counts it, skips misses. */
+    OK(store_set_many(db, (store_kv[]){{(const uint8_t *)"d1", 2, (const uint8_t *)"1", 1, 0},
+                                       {(const uint8_t *)"d2", 2, (const uint8_t *)"2", 1, 0},
+                                       {(const uint8_t *)"d3", 2, (const uint8_t *)"3", 1, 0}},
+                       3));
+    uint64_t before = len_of(db), deleted = 99;
+    store_kv dels[] = {
+        {(const uint8_t *)"d1", 2, NULL, 0, 0},
+        {(const uint8_t *)"nope", 4, NULL, 0, 0},
+        {(const uint8_t *)"d2", 2, (const uint8_t *)"ignored", 7, 0},
+        {(const uint8_t *)"d1", 2, NULL, 0, 0},
+    };
+    OK(store_delete_many(db, dels, 4, &deleted));
+    CHECK(deleted == 2);
+    CHECK(len_of(db) == before - 2);
+    EXPECT_ABSENT(db, "d1");
+    EXPECT_ABSENT(db, "d2");
+    EXPECT_VALUE(db, "d3", "3");
+    OK(store_delete_many(db, NULL, 0, NULL));
+    OK(store_delete_many(db, dels, 4, NULL)); /* deleted may be NULL */
+    /* Errors change nothing and zero *deleted. */
+    store_kv baddel[] = {{(const uint8_t *)"d3", 2, NULL, 0, 0}, {NULL, 1, NULL, 0, 0}};
+    deleted = 99;
+    ERR(store_delete_many(db, baddel, 2, &deleted), STORE_ERR_INVALID_ARG);
+    CHECK(deleted == 0);
+    store_last_error(msg, sizeof msg);
+    CHECK_MSG(strstr(msg, "key 1") != NULL, msg);
+    ERR(store_delete_many(db, NULL, 3, &deleted), STORE_ERR_INVALID_ARG);
+    EXPECT_VALUE(db, "d3", "3");
+    for (int i = 0; i < 3; i++) {
+        deleted = 99;
+        ERR(store_delete_many(handles[i], baddel, 1, &deleted), STORE_ERR_BAD_HANDLE);
+        CHECK(deleted == 0);
+    }
+    store_t ro;
+    OK(store_begin(db, 0, &ro));
+    ERR(store_delete_many(ro, baddel, 1, &deleted), STORE_ERR_TX_READ_ONLY);
+    OK(store_rollback(ro));
+    store_t rw;
+    OK(store_begin(db, 1, &rw));
+    ERR(store_delete_many(db, baddel, 1, &deleted), STORE_ERR_WOULD_DEADLOCK);
+    OK(store_delete_many(rw, baddel, 1, &deleted));
+    CHECK(deleted == 1);
+    OK(store_rollback(rw));
+    EXPECT_VALUE(db, "d3", "3"); /* rolled back with its transaction */
     OK(store_close(db));
 }

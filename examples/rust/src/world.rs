@@ -190,11 +190,7 @@ pub fn create_indexes(db: &Store) -> Result<()> {
 /// file. Returns how many keys there were.
 pub fn reset(db: &Store) -> Result<usize> {
     let all = db.scan("", Range::all())?;
-    let tx = db.begin_write()?;
-    for hit in &all {
-        tx.delete(hit.key())?;
-    }
-    tx.commit()?;
+    db.delete_many(all.iter().map(|hit| hit.key()))?;
     db.shrink()?;
     Ok(all.len())
 }
@@ -512,7 +508,8 @@ impl World {
     fn pick_up(&mut self, tx: &Tx<'_>, claims: Vec<(usize, u64)>, rep: &mut TickReport) -> Result<()> {
         for (i, id) in claims {
             let item = self.items.remove(&id);
-            // The store has no delete_many: one call per pickup, all in this transaction.
+            // One delete per pickup (all in this transaction): the answer
+            // says whether this item was still there to pick up.
             if !tx.delete(item_key(id))? {
                 rep.missed += 1; // expired since the query: nothing to pick up
                 continue;

@@ -238,6 +238,14 @@ unsafe extern "C" {
     /// valid for its length; `out` NULL or writable.
     pub fn store_get_many(h: store_t, keys: *const store_kv, n: usize, out: *mut store_bytes) -> store_status;
 
+    /// Removes the keys that are there in one transaction; `*deleted` gets
+    /// how many.
+    ///
+    /// # Safety
+    /// `keys` must be valid for `n` elements (or NULL with 0), each key
+    /// valid for its length; `deleted` NULL or writable.
+    pub fn store_delete_many(h: store_t, keys: *const store_kv, n: usize, deleted: *mut u64) -> store_status;
+
     /// Begins a transaction, read-only when `writable` is 0.
     ///
     /// # Safety

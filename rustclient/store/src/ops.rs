@@ -20,6 +20,17 @@ pub(crate) fn raw_parts(b: &[u8]) -> (*const u8, usize) {
     if b.is_empty() { (EMPTY.as_ptr(), 0) } else { (b.as_ptr(), b.len()) }
 }
 
+/// The `store_kv` items (key only) for the calls that take many keys; the
+/// pointers borrow `keys`.
+fn key_items<K: AsRef<[u8]>>(keys: &[K]) -> Vec<sys::store_kv> {
+    keys.iter()
+        .map(|k| {
+            let (key, key_len) = raw_parts(k.as_ref());
+            sys::store_kv { key, key_len, val: std::ptr::null(), val_len: 0, ttl_ms: 0 }
+        })
+        .collect()
+}
+
 /// A NUL-terminated copy of a name, pattern or path for the C API.
 pub(crate) fn c_string(s: &str) -> Result<CString> {
     Ok(CString::new(s)?)
@@ -358,6 +369,30 @@ pub trait Ops: private::Sealed {
         check_ok(unsafe { sys::store_set_many(self.raw_handle(), kvs.as_ptr(), kvs.len()) })
     }
 
+    /// Removes every key that is there, in one transaction, and returns
+    /// how many it removed; missing (and expired) keys are skipped.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set_many([("a", "1", None), ("b", "2", None)]).unwrap();
+    /// assert_eq!(db.delete_many(["a", "b", "zzz"]).unwrap(), 2);
+    /// assert!(db.is_empty().unwrap());
+    /// ```
+    fn delete_many<I, K>(&self, keys: I) -> Result<u64>
+    where
+        I: IntoIterator<Item = K>,
+        K: AsRef<[u8]>,
+    {
+        let keys: Vec<K> = keys.into_iter().collect();
+        let kvs = key_items(&keys);
+        let mut deleted = 0u64;
+        // SAFETY: kvs holds kvs.len() items whose key pointers borrow
+        // `keys`, which outlives the call; deleted is a live u64.
+        check_ok(unsafe { sys::store_delete_many(self.raw_handle(), kvs.as_ptr(), kvs.len(), &mut deleted) })?;
+        Ok(deleted)
+    }
+
     /// Looks up every key in one read transaction; the [`Values`] hold one
     /// entry per key, in order, with `None` for a missing key.
     ///
@@ -375,13 +410,7 @@ pub trait Ops: private::Sealed {
         K: AsRef<[u8]>,
     {
         let keys: Vec<K> = keys.into_iter().collect();
-        let kvs: Vec<sys::store_kv> = keys
-            .iter()
-            .map(|k| {
-                let (key, key_len) = raw_parts(k.as_ref());
-                sys::store_kv { key, key_len, val: std::ptr::null(), val_len: 0, ttl_ms: 0 }
-            })
-            .collect();
+        let kvs = key_items(&keys);
         let h = self.raw_handle();
         // SAFETY: kvs holds kvs.len() items whose key pointers borrow
         // `keys`, which outlives the call; out is a live store_bytes.

@@ -149,3 +149,22 @@ fn len_and_is_empty() {
     assert_eq!(db.len().unwrap(), 2);
     assert!(!db.is_empty().unwrap());
 }
+
+#[test]
+fn delete_many_counts_what_it_removed() {
+    let db = Store::open_in_memory().unwrap();
+    db.set_many([("a", "1", None), ("b", "2", None), ("c", "3", None)]).unwrap();
+    assert_eq!(db.delete_many(["a", "missing", "b", "a"]).unwrap(), 2);
+    assert!(db.get("a").unwrap().is_none() && db.get("b").unwrap().is_none());
+    assert_eq!(db.get("c").unwrap().unwrap().as_bytes(), b"3");
+    assert_eq!(db.delete_many(Vec::<&str>::new()).unwrap(), 0);
+
+    // Inside a transaction it goes with the transaction.
+    let tx = db.begin_write().unwrap();
+    assert_eq!(tx.delete_many(["c"]).unwrap(), 1);
+    assert!(matches!(db.delete_many(["c"]), Err(Error::WouldDeadlock(_))));
+    drop(tx); // rolls back
+    assert_eq!(db.get("c").unwrap().unwrap().as_bytes(), b"3");
+    let ro = db.begin_read().unwrap();
+    assert!(matches!(ro.delete_many(["c"]), Err(Error::TxReadOnly(_))));
+}
