@@ -777,6 +777,21 @@ type hit struct {
 	dist     float64
 }
 
+// callResult makes a call that returns a result buffer: on success it
+// decodes the buffer, on failure it checks the output was left zeroed.
+func (z *fuzzer) callResult(what string, fn func() (int32, drvBuf), allowed ...int32) ([]hit, bool) {
+	z.t.Helper()
+	var b drvBuf
+	st := z.call(what, func() int32 { var st int32; st, b = fn(); return st }, allowed...)
+	if st != sOK {
+		if !b.ZeroOnNoValue {
+			z.t.Fatalf("%s: %s left the output set", what, drvStatusName(st))
+		}
+		return nil, false
+	}
+	return z.decode(what, b), true
+}
+
 func (z *fuzzer) decode(what string, b drvBuf) []hit {
 	d := b.Data
 	if !b.NonNil || !b.FreedCleared || len(d) < 4 {
@@ -827,16 +842,11 @@ func (z *fuzzer) opGetMany() {
 	} else if allowed == nil {
 		allowed = []int32{sOK}
 	}
-	var b drvBuf
-	st := z.call("get_many", func() int32 { var st int32; st, b = drvGetMany(h, keys, null, nullOut); return st }, allowed...)
-	if st != sOK {
-		if !b.ZeroOnNoValue {
-			z.t.Fatalf("get_many: %s left the output set", drvStatusName(st))
-		}
+	hits, ok := z.callResult("get_many", func() (int32, drvBuf) { return drvGetMany(h, keys, null, nullOut) }, allowed...)
+	if !ok {
 		return
 	}
 	m, _ := z.view(kind)
-	hits := z.decode("get_many", b)
 	if len(hits) != len(keys) {
 		z.t.Fatalf("get_many: %d hits for %d keys", len(hits), len(keys))
 	}
@@ -1057,16 +1067,11 @@ func (z *fuzzer) opScan() {
 			allowed = []int32{sOK}
 		}
 	}
-	var b drvBuf
-	st := z.call("scan", func() int32 { var st int32; st, b = drvScan(h, index, lo, hi, flags, limit, nullOut); return st }, allowed...)
-	if st != sOK {
-		if !b.ZeroOnNoValue {
-			z.t.Fatalf("scan: %s left the output set", drvStatusName(st))
-		}
+	hits, ok := z.callResult("scan", func() (int32, drvBuf) { return drvScan(h, index, lo, hi, flags, limit, nullOut) }, allowed...)
+	if !ok {
 		return
 	}
 	m, _ := z.view(kind)
-	hits := z.decode("scan", b)
 	for _, hh := range hits {
 		if v, ok := m[hh.key]; !ok || v != hh.val || hh.missing {
 			z.t.Fatalf("scan %q: hit %q=%q not in the model", *index, hh.key, hh.val)
@@ -1147,20 +1152,15 @@ func (z *fuzzer) opBox(within bool) {
 	limit := []uint64{0, 0, 1, 3}[z.in.u8()%4]
 	argsOK := lo != nil && hi != nil && dims >= 1 && dims <= 20 && boxValid(lo, hi, true)
 	allowed := z.spatialAllowed(kind, index, argsOK)
-	var b drvBuf
 	what := "intersects"
 	if within {
 		what = "within"
 	}
-	st := z.call(what, func() int32 { var st int32; st, b = drvBox(within, h, index, lo, hi, dims, limit); return st }, allowed...)
-	if st != sOK {
-		if !b.ZeroOnNoValue {
-			z.t.Fatalf("%s: %s left the output set", what, drvStatusName(st))
-		}
+	hits, ok := z.callResult(what, func() (int32, drvBuf) { return drvBox(within, h, index, lo, hi, dims, limit) }, allowed...)
+	if !ok {
 		return
 	}
 	m, _ := z.view(kind)
-	hits := z.decode(what, b)
 	if limit > 0 && uint64(len(hits)) > limit {
 		z.t.Fatalf("%s: %d hits over limit %d", what, len(hits), limit)
 	}
@@ -1229,16 +1229,11 @@ func (z *fuzzer) opNearby() {
 	maxDist := []float64{-1, 0, 5, 100, math.NaN(), math.Inf(1), math.Inf(-1)}[z.in.u8()%7]
 	argsOK := p != nil && dims >= 1 && dims <= 20 && boxValid(p, p, false) && !math.IsNaN(maxDist)
 	allowed := z.spatialAllowed(kind, index, argsOK)
-	var b drvBuf
-	st := z.call("nearby", func() int32 { var st int32; st, b = drvNearby(h, index, p, dims, k, maxDist); return st }, allowed...)
-	if st != sOK {
-		if !b.ZeroOnNoValue {
-			z.t.Fatalf("nearby: %s left the output set", drvStatusName(st))
-		}
+	hits, ok := z.callResult("nearby", func() (int32, drvBuf) { return drvNearby(h, index, p, dims, k, maxDist) }, allowed...)
+	if !ok {
 		return
 	}
 	m, _ := z.view(kind)
-	hits := z.decode("nearby", b)
 	if k > 0 && uint64(len(hits)) > k {
 		z.t.Fatalf("nearby: %d hits over k %d", len(hits), k)
 	}
