@@ -86,10 +86,13 @@ func Open(path string, opts *Options) (*DB, error) {
 			return nil, err
 		}
 		note, hasNote := readNote(lock)
-		if err := prepareFile(path, note, hasNote); err != nil {
+		expiry, err := prepareFile(path, note, hasNote)
+		if err != nil {
 			unlockFile(db.lock)
 			return nil, err
 		}
+		// Conservative: the item may have been overwritten or deleted since.
+		db.mayExpire.Store(expiry)
 	}
 	engine, err := buntdb.Open(path)
 	if err != nil {
@@ -120,8 +123,7 @@ func wrapOpen(path string, err error) error {
 	return fmt.Errorf("%w: open %s: %v", ErrIO, path, err)
 }
 
-// restore recreates the indexes saved beside the file and notes whether
-// any loaded item carries a TTL.
+// restore recreates the indexes saved beside the file.
 func (db *DB) restore(defs []IndexInfo) error {
 	err := db.engine.Update(func(btx *buntdb.Tx) error {
 		tx := &Tx{db: db, engine: btx, writable: true}
@@ -130,13 +132,7 @@ func (db *DB) restore(defs []IndexInfo) error {
 				return fmt.Errorf("%w: restoring index %q from %s: %v", ErrCorrupt, d.Name, indexFile(db.path), err)
 			}
 		}
-		return btx.AscendKeys("*", func(key, _ string) bool {
-			if ttl, err := btx.TTL(key); err == nil && ttl >= 0 {
-				db.mayExpire.Store(true)
-				return false
-			}
-			return true
-		})
+		return nil
 	})
 	return wrapEngine(err)
 }
@@ -146,14 +142,15 @@ func (db *DB) restore(defs []IndexInfo) error {
 // header claims (BuntDB allocates it, whatever it is). When the lock file's
 // note describes the write that was cut short, the whole commit goes, not
 // only its torn record: a transaction is all or nothing (see journal.go).
-func prepareFile(path string, note commitNote, hasNote bool) error {
+// It reports whether any record kept sets an expiry.
+func prepareFile(path string, note commitNote, hasNote bool) (expiry bool, err error) {
 	mark := int64(-1)
 	if hasNote {
 		mark = int64(note.start)
 	}
 	fc, err := checkFileMark(path, mark)
 	if err != nil || !fc.torn {
-		return err
+		return fc.expiry, err
 	}
 	cut := fc.good
 	if hasNote {
@@ -162,9 +159,11 @@ func prepareFile(path string, note commitNote, hasNote bool) error {
 		}
 	}
 	if err := os.Truncate(path, cut); err != nil {
-		return fmt.Errorf("%w: dropping the torn last commit of %s at offset %d: %v", ErrIO, path, cut, err)
+		return false, fmt.Errorf("%w: dropping the torn last commit of %s at offset %d: %v", ErrIO, path, cut, err)
 	}
-	return nil
+	// fc.expiry may count a dropped record: conservative, which costs only
+	// a TTL check per spatial hit.
+	return fc.expiry, nil
 }
 
 // abandon releases what a failed Open acquired.

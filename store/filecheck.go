@@ -28,6 +28,8 @@ type fileCheck struct {
 	torn bool  // the file ends inside a record that starts at or after good
 	// marked: a record starts at the offset checkFileMark was asked about.
 	marked bool
+	// expiry: some whole record sets an item with an expiry.
+	expiry bool
 }
 
 // tornTailScanMax bounds how much of a torn tail checkFile reads into memory
@@ -81,6 +83,7 @@ func checkFileMark(path string, mark int64) (fileCheck, error) {
 				return fc, corruptAt(path, nulRun, fmt.Sprintf("%d NUL bytes before the record at offset %d", start-nulRun, start))
 			}
 			fc.good = w.pos
+			fc.expiry = fc.expiry || w.expiry
 		case recordTorn:
 			// A write cut short: BuntDB drops it. Unless a whole record
 			// follows inside what would be dropped: then a length in the
@@ -116,8 +119,9 @@ const (
 )
 
 type recordWalker struct {
-	r   *bufio.Reader
-	pos int64
+	r      *bufio.Reader
+	pos    int64
+	expiry bool // a set with an expiry was read
 }
 
 // record reads one RESP array of bulk strings: *N\r\n then N times
@@ -175,6 +179,7 @@ func (w *recordWalker) record() (recordStatus, error) {
 		if _, err := strconv.ParseInt(exArg[1], 10, 64); err != nil {
 			return recordBad, fmt.Errorf("set with expiry %q, want an integer", truncate(exArg[1]))
 		}
+		w.expiry = true
 	}
 	return recordOK, nil
 }

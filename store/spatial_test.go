@@ -463,3 +463,19 @@ func TestNearbyBoundedMatchesBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestReopenNotesExpiries: the open's file walk tells whether any item may
+// expire, which decides whether spatial queries check each hit's TTL.
+func TestReopenNotesExpiries(t *testing.T) {
+	for _, ttl := range []time.Duration{0, time.Hour} {
+		db, path := fileDB(t, nil)
+		mustOK(t, db.Set("k", "v", ttl))
+		mustOK(t, db.Close())
+		db, err := Open(path, nil)
+		mustOK(t, err)
+		if got := db.mayExpire.Load(); got != (ttl > 0) {
+			t.Errorf("TTL %v: mayExpire %v after reopen", ttl, got)
+		}
+		mustOK(t, db.Close())
+	}
+}
