@@ -79,20 +79,10 @@ func Open(path string, opts *Options) (*DB, error) {
 			return nil, err
 		}
 		db.lock = lock
-		// Both files are checked before BuntDB reads (and may truncate)
-		// the data file, so a refused open leaves them as they were.
-		if defs, err = readIndexFile(path); err != nil {
-			unlockFile(db.lock)
+		if defs, err = db.prepare(); err != nil {
+			unlockFile(lock)
 			return nil, err
 		}
-		note, hasNote := readNote(lock)
-		expiry, err := prepareFile(path, note, hasNote)
-		if err != nil {
-			unlockFile(db.lock)
-			return nil, err
-		}
-		// Conservative: the item may have been overwritten or deleted since.
-		db.mayExpire.Store(expiry)
 	}
 	engine, err := buntdb.Open(path)
 	if err != nil {
@@ -121,6 +111,21 @@ func wrapOpen(path string, err error) error {
 		return fmt.Errorf("%w: %s is not a valid store file: %v", ErrCorrupt, path, err)
 	}
 	return fmt.Errorf("%w: open %s: %v", ErrIO, path, err)
+}
+
+// prepare checks the index file and the data file before BuntDB reads (and
+// may truncate) the data file, so a refused open leaves both as they were.
+// It returns the saved index definitions.
+func (db *DB) prepare() ([]IndexInfo, error) {
+	defs, err := readIndexFile(db.path)
+	if err != nil {
+		return nil, err
+	}
+	note, hasNote := readNote(db.lock)
+	expiry, err := prepareFile(db.path, note, hasNote)
+	// Conservative: an item with an expiry may have been overwritten since.
+	db.mayExpire.Store(expiry)
+	return defs, err
 }
 
 // restore recreates the indexes saved beside the file.
@@ -258,10 +263,10 @@ func (db *DB) Load(r io.Reader) error {
 			var werr error
 			err := src.AscendKeys("*", func(key, value string) bool {
 				ttl, err := src.TTL(key)
-				if err != nil {
+				if err != nil || ttl == 0 {
 					return true // expired meanwhile
 				}
-				werr = tx.Set(key, value, max(ttl, 0))
+				werr = tx.Set(key, value, max(ttl, 0)) // -1: no expiry
 				return werr == nil
 			})
 			if werr != nil {
@@ -291,18 +296,15 @@ func (db *DB) LoadFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrIO, err)
 	}
+	defer func() { _ = f.Close() }()
 	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
-		_ = f.Close()
 		return invalidf("snapshot %s is not a regular file", path)
 	}
 	if fc, err := checkFile(path); err != nil {
-		_ = f.Close()
 		return err
 	} else if fc.torn {
-		_ = f.Close()
 		return fmt.Errorf("%w: snapshot %s ends inside the record at byte offset %d", ErrCorrupt, path, fc.good)
 	}
-	defer func() { _ = f.Close() }()
 	return db.Load(f)
 }
 
@@ -322,7 +324,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	defer func() { _ = os.Remove(tmp.Name()) }()
 	if err := write(tmp); err != nil {
 		_ = tmp.Close()
-		if errors.Is(err, ErrClosed) {
+		if isKnown(err) { // ErrClosed, or ErrIO from Save already
 			return err
 		}
 		return fmt.Errorf("%w: write %s: %v", ErrIO, path, err)
