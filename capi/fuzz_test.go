@@ -120,6 +120,20 @@ var fzDir string
 // search rarely gets far, and for its whole length the worker reports no
 // executions: both workers minimizing made "execs: N (0/sec)" for up to a
 // minute at a time. An explicit -fuzzminimizetime still wins.
+// TestGuardTurnsAPanicIntoInternal: a panic inside an export reaches the
+// caller as STORE_ERR_INTERNAL with a message, never as a crash.
+func TestGuardTurnsAPanicIntoInternal(t *testing.T) {
+	runtime.LockOSThread() // the message is per OS thread
+	defer runtime.UnlockOSThread()
+	drvClearError()
+	if st := drvPanic(); st != sInternal {
+		t.Fatalf("status %s, want STORE_ERR_INTERNAL", drvStatusName(st))
+	}
+	if msg := drvLastError(); !strings.Contains(msg, "internal error") || !strings.Contains(msg, "nil map") {
+		t.Fatalf("message %q, want the panic and its stack", msg)
+	}
+}
+
 func TestMain(m *testing.M) {
 	flag.Parse()
 	set := false

@@ -143,6 +143,17 @@ func drvLastErrorTruncated(capacity int) (string, int, bool) {
 }
 
 func drvOutstanding() uint64        { return uint64(C.store_outstanding_buffers()) }
+// drvPanic runs a body that panics under the same guard every export
+// defers, and returns the status the caller would get.
+func drvPanic() int32 {
+	return int32(func() (st C.int32_t) {
+		defer guard(&st)
+		var m map[string]int
+		m["x"] = 1 // a nil-map write: a runtime panic, as a bug would cause
+		return C.STORE_OK
+	}())
+}
+
 func drvStatusName(st int32) string { return C.GoString(C.store_status_name(C.store_status(st))) }
 func drvFreeNULL()                  { C.store_bytes_free(nil) }
 func drvFreeForeign()               { b := C.store_bytes{ptr: (*C.uint8_t)(garbage), len: 1}; C.store_bytes_free(&b) }
