@@ -91,23 +91,22 @@ type fzVal struct {
 }
 
 type fuzzer struct {
-	t      *testing.T
-	in     fzIn
-	dir    string
-	file   string // "" in memory
-	db     uint64
-	model  map[string]string
-	ttls   map[string]bool
-	idx    map[string]fzIdx
-	tx     uint64
-	txW    bool
-	txM    map[string]string
-	txT    map[string]bool
-	stale  []uint64 // closed databases and finished transactions
-	snap   map[string]string
-	snapT  map[string]bool // which snapshot items carry a TTL (Load keeps it)
-	calls  int
-	opName string
+	t     *testing.T
+	in    fzIn
+	dir   string
+	file  string // "" in memory
+	db    uint64
+	model map[string]string
+	ttls  map[string]bool
+	idx   map[string]fzIdx
+	tx    uint64
+	txW   bool
+	txM   map[string]string
+	txT   map[string]bool
+	stale []uint64 // closed databases and finished transactions
+	snap  map[string]string
+	snapT map[string]bool // which snapshot items carry a TTL (Load keeps it)
+	calls int
 }
 
 var fzDirOnce sync.Once
@@ -129,7 +128,7 @@ func TestGuardTurnsAPanicIntoInternal(t *testing.T) {
 	if st := drvPanic(); st != sInternal {
 		t.Fatalf("status %s, want STORE_ERR_INTERNAL", drvStatusName(st))
 	}
-	if msg := drvLastError(); !strings.Contains(msg, "internal error") || !strings.Contains(msg, "nil map") {
+	if msg := drvLastError(); !strings.Contains(msg, "internal error") || !strings.Contains(msg, "a bug in an export") {
 		t.Fatalf("message %q, want the panic and its stack", msg)
 	}
 }
