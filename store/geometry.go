@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tidwall/buntdb"
 	"github.com/tidwall/gjson"
 )
 
@@ -280,4 +281,25 @@ func truncate(s string) string {
 		return s[:40] + "..."
 	}
 	return s
+}
+
+// boxDistance is the Euclidean distance between two boxes (0 where they
+// touch or overlap), over the dimensions both have.
+func boxDistance(a, b Rect) float64 {
+	var sum float64
+	for i := 0; i < len(a.Min) && i < len(b.Min); i++ {
+		var d float64
+		switch {
+		case a.Max[i] < b.Min[i]:
+			d = b.Min[i] - a.Max[i]
+		case b.Max[i] < a.Min[i]:
+			d = a.Min[i] - b.Max[i]
+		}
+		sum += d * d
+	}
+	return math.Sqrt(sum)
+}
+
+func matchKey(key, pattern string) bool {
+	return pattern == "*" || buntdb.Match(key, pattern)
 }

@@ -20,6 +20,10 @@ type ReadWriter interface {
 	Intersects(index string, box Rect, limit int, fn func(key, value string) bool) error
 	Within(index string, box Rect, limit int, fn func(key, value string) bool) error
 	Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error
+	IntersectsMany(index string, boxes []Rect, limit int, fn func(q int, key, value string) bool) error
+	WithinMany(index string, boxes []Rect, limit int, fn func(q int, key, value string) bool) error
+	NearbyMany(index string, points [][]float64, k int, maxDist float64, fn func(q int, key, value string, dist float64) bool) error
+	Pairs(index string, maxDist float64, pattern string, fn func(p Pair) bool) error
 	Len() (int, error)
 }
 

@@ -93,11 +93,8 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 	if err := Point(point...).validate(false); err != nil {
 		return err
 	}
-	switch {
-	case k < 0:
-		return invalidf("negative k %d", k)
-	case math.IsNaN(maxDist):
-		return invalidf("maximum distance is NaN")
+	if err := checkNearbyArgs(k, maxDist); err != nil {
+		return err
 	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()
@@ -200,4 +197,52 @@ func (db *DB) Within(index string, box Rect, limit int, fn func(key, value strin
 // Nearby runs Tx.Nearby in a read transaction of its own.
 func (db *DB) Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
 	return db.view(func(tx *Tx) error { return tx.Nearby(index, point, k, maxDist, fn) })
+}
+
+func checkNearbyArgs(k int, maxDist float64) error {
+	switch {
+	case k < 0:
+		return invalidf("negative k %d", k)
+	case math.IsNaN(maxDist):
+		return invalidf("maximum distance is NaN")
+	}
+	return nil
+}
+
+// pairs is a temporary implementation: a box search around every item.
+func (tx *Tx) pairs(d *indexDef, maxDist float64, pattern string, fn func(p Pair) bool) error {
+	type it struct {
+		key, value string
+		r          Rect
+	}
+	var items []it
+	err := tx.engine.AscendKeys(d.Pattern, func(key, value string) bool {
+		if r, err := readGeometry(value, d.Path); err == nil && tx.live(key) {
+			items = append(items, it{key, value, r})
+		}
+		return true
+	})
+	if err != nil {
+		return wrapEngine(err)
+	}
+	for i := range items {
+		for j := i + 1; j < len(items); j++ {
+			a, b := items[i], items[j]
+			dist := boxDistance(a.r, b.r)
+			if dist > maxDist {
+				continue
+			}
+			ma, mb := pattern == "" || matchKey(a.key, pattern), pattern == "" || matchKey(b.key, pattern)
+			if !ma && !mb {
+				continue
+			}
+			if (ma && mb && b.key < a.key) || (!ma && mb) {
+				a, b = b, a
+			}
+			if !fn(Pair{a.key, a.value, b.key, b.value, dist}) {
+				return nil
+			}
+		}
+	}
+	return nil
 }

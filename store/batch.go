@@ -1,0 +1,139 @@
+package store
+
+import (
+	"math"
+)
+
+// Many queries in one call: a game server asks the same question for every
+// player each tick, and one call per player costs a transaction (and, from
+// C, a crossing and a buffer) each. The batch forms run every query in one
+// transaction and report each hit with the position of its query.
+
+// IntersectsMany runs Intersects for each box in turn, in one transaction.
+// fn gets the index of the query in boxes with each hit; queries come in
+// order, so q never decreases. limit applies to each query on its own.
+// Every box is checked before any query runs: a bad one fails the call.
+// fn returning false stops the whole batch.
+func (tx *Tx) IntersectsMany(index string, boxes []Rect, limit int, fn func(q int, key, value string) bool) error {
+	return tx.searchMany(index, boxes, limit, false, fn)
+}
+
+// WithinMany is IntersectsMany for the items that lie wholly inside each
+// box.
+func (tx *Tx) WithinMany(index string, boxes []Rect, limit int, fn func(q int, key, value string) bool) error {
+	return tx.searchMany(index, boxes, limit, true, fn)
+}
+
+func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn func(q int, key, value string) bool) error {
+	for i, b := range boxes {
+		if err := b.validate(true); err != nil {
+			return prefixErr(err, "box %d", i)
+		}
+	}
+	stopped := false
+	for q, b := range boxes {
+		err := tx.search(index, b, limit, inside, func(key, value string) bool {
+			stopped = !fn(q, key, value)
+			return !stopped
+		})
+		if err != nil || stopped {
+			return err
+		}
+	}
+	// An empty batch still names a spatial index that must exist.
+	if len(boxes) == 0 {
+		return tx.checkSpatial(index)
+	}
+	return nil
+}
+
+// NearbyMany runs Nearby for each point in turn, in one transaction, with
+// the same k and maxDist for every point. fn gets the index of the query in
+// points with each hit; within a query hits come nearest first.
+func (tx *Tx) NearbyMany(index string, points [][]float64, k int, maxDist float64,
+	fn func(q int, key, value string, dist float64) bool) error {
+	for i, p := range points {
+		if err := Point(p...).validate(false); err != nil {
+			return prefixErr(err, "point %d", i)
+		}
+	}
+	stopped := false
+	for q, p := range points {
+		err := tx.Nearby(index, p, k, maxDist, func(key, value string, dist float64) bool {
+			stopped = !fn(q, key, value, dist)
+			return !stopped
+		})
+		if err != nil || stopped {
+			return err
+		}
+	}
+	if len(points) == 0 {
+		if err := checkNearbyArgs(k, maxDist); err != nil {
+			return err
+		}
+		return tx.checkSpatial(index)
+	}
+	return nil
+}
+
+// Pair is one answer of Pairs: two items and the Euclidean distance between
+// their boxes (0 where they touch or overlap).
+type Pair struct {
+	KeyA, ValueA string
+	KeyB, ValueB string
+	Dist         float64
+}
+
+// Pairs calls fn for every pair of distinct live items of the spatial index
+// whose boxes are within maxDist of each other: "who is near whom" in one
+// call. Each pair comes once. With an empty pattern the first key of a pair
+// is the smaller one (in byte order); with a pattern (BuntDB's glob syntax)
+// only pairs where at least one key matches come, the matching key first,
+// and the smaller first when both match: "players against everything".
+// Pairs come in no particular order. Distances are taken over the
+// dimensions both items have. maxDist must be finite and >= 0.
+func (tx *Tx) Pairs(index string, maxDist float64, pattern string, fn func(p Pair) bool) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	if math.IsNaN(maxDist) || math.IsInf(maxDist, 0) || maxDist < 0 {
+		return invalidf("maximum distance %g: want a finite number >= 0", maxDist)
+	}
+	d, err := tx.spatialIndex(index)
+	if err != nil {
+		return err
+	}
+	tx.iterating++
+	defer func() { tx.iterating-- }()
+	return tx.pairs(d, maxDist, pattern, fn)
+}
+
+// checkSpatial reports whether index names a spatial index usable by tx.
+func (tx *Tx) checkSpatial(index string) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	_, err := tx.spatialIndex(index)
+	return err
+}
+
+// IntersectsMany runs Tx.IntersectsMany in a read transaction of its own.
+func (db *DB) IntersectsMany(index string, boxes []Rect, limit int, fn func(q int, key, value string) bool) error {
+	return db.view(func(tx *Tx) error { return tx.IntersectsMany(index, boxes, limit, fn) })
+}
+
+// WithinMany runs Tx.WithinMany in a read transaction of its own.
+func (db *DB) WithinMany(index string, boxes []Rect, limit int, fn func(q int, key, value string) bool) error {
+	return db.view(func(tx *Tx) error { return tx.WithinMany(index, boxes, limit, fn) })
+}
+
+// NearbyMany runs Tx.NearbyMany in a read transaction of its own.
+func (db *DB) NearbyMany(index string, points [][]float64, k int, maxDist float64,
+	fn func(q int, key, value string, dist float64) bool) error {
+	return db.view(func(tx *Tx) error { return tx.NearbyMany(index, points, k, maxDist, fn) })
+}
+
+// Pairs runs Tx.Pairs in a read transaction of its own.
+func (db *DB) Pairs(index string, maxDist float64, pattern string, fn func(p Pair) bool) error {
+	return db.view(func(tx *Tx) error { return tx.Pairs(index, maxDist, pattern, fn) })
+}
