@@ -21,10 +21,20 @@ const (
 	Batch       = 1000   // items per call of the batch workloads
 	KVKeys      = 100000 // keys of the key-value workloads
 	ValueLen    = 100    // bytes of a key-value value
-	Players     = 10000  // players of the tick workload
+	Players     = 10000  // players of the tick and pairs workloads
+	PairDist    = 10.0   // the distance of the pairs workload
 	SeedPoints  = 1      // stream of the objects
 	SeedQueries = 2      // stream of what the benchmarks draw
 	SpatialName = "pos"  // the spatial index
+
+	// The clustered world: ClusteredN objects, TownShare of them in Towns
+	// balls of radius TownRadius, the rest uniform in the cube, drawn from
+	// stream SeedClustered.
+	ClusteredN    = 100000
+	Towns         = 50
+	TownRadius    = 20.0
+	TownShare     = 0.9
+	SeedClustered = 3
 )
 
 // SplitMix64 is the generator every implementation draws its inputs from.
@@ -72,11 +82,80 @@ func Points(n int) [][3]float64 {
 	return p
 }
 
-// BoxAround is the box of side BoxSide centred on c.
-func BoxAround(c [3]float64) store.Rect {
-	h := BoxSide / 2
-	return store.Box([]float64{c[0] - h, c[1] - h, c[2] - h}, []float64{c[0] + h, c[1] + h, c[2] + h})
+// ClusteredPoints are the n objects of the clustered world: Towns town
+// centres first (uniform, at least TownRadius inside the cube), then per
+// object a draw u: u < TownShare puts it in a random town, uniform in the
+// ball of radius TownRadius (rejection sampling in the cube around it),
+// otherwise it is uniform in the cube.
+func ClusteredPoints(n int) [][3]float64 {
+	r := NewSplitMix64(SeedClustered)
+	towns := make([][3]float64, Towns)
+	for i := range towns {
+		for j := range towns[i] {
+			towns[i][j] = TownRadius + r.Unit()*(World-2*TownRadius)
+		}
+	}
+	p := make([][3]float64, n)
+	for i := range p {
+		if r.Unit() >= TownShare {
+			p[i] = r.Point()
+			continue
+		}
+		c := towns[r.Below(Towns)]
+		for {
+			d := [3]float64{r.Unit()*2 - 1, r.Unit()*2 - 1, r.Unit()*2 - 1}
+			if d[0]*d[0]+d[1]*d[1]+d[2]*d[2] <= 1 {
+				p[i] = [3]float64{c[0] + d[0]*TownRadius, c[1] + d[1]*TownRadius, c[2] + d[2]*TownRadius}
+				break
+			}
+		}
+	}
+	return p
 }
+
+// Boxes holds n query boxes whose coordinates live in one array, so that
+// filling it again allocates nothing.
+type Boxes struct {
+	Rects  []store.Rect
+	coords []float64
+}
+
+// NewBoxes makes room for n boxes.
+func NewBoxes(n int) *Boxes {
+	b := &Boxes{Rects: make([]store.Rect, n), coords: make([]float64, 6*n)}
+	for i := range b.Rects {
+		c := b.coords[6*i : 6*i+6 : 6*i+6]
+		b.Rects[i] = store.Box(c[:3:3], c[3:])
+	}
+	return b
+}
+
+// Around sets box i to the box of side BoxSide centred on c.
+func (b *Boxes) Around(i int, c [3]float64) {
+	h := BoxSide / 2
+	r := b.Rects[i]
+	for d := range 3 {
+		r.Min[d], r.Max[d] = c[d]-h, c[d]+h
+	}
+}
+
+// QueryPoints holds n query points whose coordinates live in one array.
+type QueryPoints struct {
+	Points [][]float64
+	coords []float64
+}
+
+// NewQueryPoints makes room for n points.
+func NewQueryPoints(n int) *QueryPoints {
+	q := &QueryPoints{Points: make([][]float64, n), coords: make([]float64, 3*n)}
+	for i := range q.Points {
+		q.Points[i] = q.coords[3*i : 3*i+3 : 3*i+3]
+	}
+	return q
+}
+
+// Set sets point i.
+func (q *QueryPoints) Set(i int, p [3]float64) { copy(q.Points[i], p[:]) }
 
 // ObjectKey is the key of object id.
 func ObjectKey(id int) string { return "o:" + strconv.Itoa(id) }
@@ -115,6 +194,24 @@ func LoadSpatial(points [][3]float64) (*store.DB, []string, error) {
 		}
 	}
 	return db, keys, nil
+}
+
+// LoadSpatialFile writes the file of the load workload from a loaded
+// memory store: a snapshot of db at path, then a file store opened on it
+// once to define the spatial index (which writes path+".idx").
+func LoadSpatialFile(db *store.DB, path string) error {
+	if err := db.SaveFile(path); err != nil {
+		return err
+	}
+	f, err := store.Open(path, nil)
+	if err != nil {
+		return err
+	}
+	if err := f.CreateSpatialIndex(SpatialName, "o:*", ""); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // LoadKV opens a memory store with KVKeys keys and returns it and its keys.
