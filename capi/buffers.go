@@ -32,22 +32,56 @@ func giveString(s string, out *C.store_bytes) {
 }
 
 // results builds one result buffer: u32 count, then per hit u32 key_len,
-// u32 val_len, f64 dist, key, value; little-endian, unaligned.
+// u32 val_len, f64 dist, key, value; little-endian, unaligned. A batch
+// buffer (newBatchResults) holds one such section per query, in order:
+// each query's u32 count slot is written when the next query starts or the
+// buffer is finished.
 type results struct {
-	buf   []byte
-	count uint32
-	err   error
+	buf     []byte
+	count   uint32 // hits of the current section
+	slot    int    // offset of the current section's count; -1 before the first
+	queries int    // sections started (a batch's queries so far)
+	err     error
 }
 
 const missing = math.MaxUint32
 
 var resultPool = sync.Pool{New: func() any { return &results{buf: make([]byte, 0, 4096)} }}
 
+// newResults starts a buffer for one query.
 func newResults() *results {
-	r := resultPool.Get().(*results)
-	r.buf = append(r.buf[:0], 0, 0, 0, 0)
-	r.count, r.err = 0, nil
+	r := newBatchResults()
+	r.query(0)
 	return r
+}
+
+// newBatchResults starts a buffer for a batch of queries: empty until the
+// first query starts.
+func newBatchResults() *results {
+	r := resultPool.Get().(*results)
+	r.buf = r.buf[:0]
+	r.count, r.slot, r.queries, r.err = 0, -1, 0, nil
+	return r
+}
+
+// query makes q the current section: it closes the current one and starts
+// one for each query up to q, so that queries without hits (which get no
+// callback) are there with a count of 0. q never goes back.
+func (r *results) query(q int) {
+	for r.queries <= q {
+		r.closeSection()
+		r.slot = len(r.buf)
+		r.buf = append(r.buf, 0, 0, 0, 0)
+		r.count = 0
+		r.queries++
+	}
+}
+
+// closeSection writes the current section's count into its slot.
+func (r *results) closeSection() {
+	if r.slot >= 0 {
+		binary.LittleEndian.PutUint32(r.buf[r.slot:], r.count)
+	}
 }
 
 // add appends a hit and reports whether the caller may go on.
@@ -76,15 +110,28 @@ func (r *results) header(keyLen int, valLen uint32, dist float64) []byte {
 // finish hands the buffer to *out unless err (or the builder's own error)
 // is set, and returns the error. The builder goes back to the pool.
 func (r *results) finish(err error, out *C.store_bytes) error {
+	return r.finishBatch(r.queries, err, out)
+}
+
+// finishBatch is finish for a batch of n queries: the queries after the
+// last one that had a hit get their count of 0 first.
+func (r *results) finishBatch(n int, err error, out *C.store_bytes) error {
 	if err == nil {
 		err = r.err
 	}
 	if err == nil {
-		binary.LittleEndian.PutUint32(r.buf, r.count)
+		r.query(n - 1)
+		r.closeSection()
 		giveBytes(r.buf, out)
 	}
 	if cap(r.buf) <= 1<<20 { // do not pin a huge result's memory
 		resultPool.Put(r)
 	}
 	return err
+}
+
+// addTo appends a hit to query q of a batch.
+func (r *results) addTo(q int, key, value string, dist float64) bool {
+	r.query(q)
+	return r.add(key, value, dist)
 }

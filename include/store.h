@@ -123,15 +123,26 @@ typedef struct store_kv {
 } store_kv;
 
 /*
- * Result buffers. store_get_many, store_scan, store_intersects, store_within
- * and store_nearby return one store_bytes holding, little-endian:
+ * Result buffers. store_get_many, store_scan, store_intersects, store_within,
+ * store_nearby and store_pairs return one store_bytes holding, little-endian:
  *
  *   u32 count
  *   count times: u32 key_len, u32 val_len, f64 dist, key bytes, value bytes
  *
- * dist is the distance for store_nearby and 0 elsewhere. In store_get_many
- * a missing key has val_len = STORE_MISSING and no value bytes. Fields are
- * not aligned: read them with memcpy.
+ * dist is the distance for store_nearby and store_pairs and 0 elsewhere. In
+ * store_get_many a missing key has val_len = STORE_MISSING and no value
+ * bytes. Fields are not aligned: read them with memcpy.
+ *
+ * Batch results. store_intersects_many, store_within_many and
+ * store_nearby_many run many queries in one call and return one store_bytes
+ * holding, for each query in the order given, that query's result in the
+ * layout above (u32 count, then its hits): one decoder serves both. A query
+ * with no hits is just a u32 0; a batch of no queries is an empty buffer
+ * (len 0, ptr non-NULL).
+ *
+ * Pair results. store_pairs uses the single-query layout with each pair as
+ * two consecutive hits, A then B, both carrying the pair's distance in dist:
+ * count counts hits, so it is twice the number of pairs.
  */
 #define STORE_MISSING 0xFFFFFFFFu
 #define STORE_HIT_HEADER 16 /* bytes before each hit's key */
@@ -341,6 +352,70 @@ store_status store_nearby(store_t h, const char *index, const double *point, siz
  * (BuntDB sweeps once a second).
  * Errors: BAD_HANDLE, INVALID_ARG (n NULL), WOULD_DEADLOCK. */
 store_status store_len(store_t h, uint64_t *n);
+
+/* ---- Batch queries ------------------------------------------------------------ */
+
+/* Runs store_intersects for each of nboxes boxes, in one read of the store
+ * (one transaction, or the transaction h names), and returns the results
+ * of every query in one buffer (see "Batch results" above): the hits of
+ * box 0, then those of box 1, and so on. Box q is mins[q*dims + i] ..
+ * maxs[q*dims + i] for i in 0..dims-1 (row-major); every box has the same
+ * dims, from 1 to STORE_MAX_DIMS (checked even when nboxes is 0). mins and
+ * maxs may be NULL only when nboxes is 0. limit applies to each query on
+ * its own (0: no limit). Every box is checked before any query runs: one
+ * bad box fails the whole call. With nboxes 0 the call still checks the
+ * handle and that index names a spatial index, and returns an empty buffer.
+ * *out is owned by the caller (free it with store_bytes_free) and zeroed on
+ * failure. Blocks as any read does; thread-safe like every function.
+ * Errors: BAD_HANDLE, INVALID_ARG (out or index NULL, dims 0 or over
+ * STORE_MAX_DIMS, mins or maxs NULL with nboxes > 0, nboxes * dims too
+ * large, a bad box: NaN, min > max; the message names the box), NO_INDEX
+ * (unknown or not spatial), WOULD_DEADLOCK, CLOSED, TX_CLOSED. */
+store_status store_intersects_many(store_t h, const char *index, const double *mins,
+                                   const double *maxs, size_t dims, size_t nboxes, size_t limit,
+                                   store_bytes *out);
+
+/* As store_intersects_many, with store_within's test: the items wholly
+ * inside each box. */
+store_status store_within_many(store_t h, const char *index, const double *mins,
+                               const double *maxs, size_t dims, size_t nboxes, size_t limit,
+                               store_bytes *out);
+
+/* Runs store_nearby for each of npoints points, in one read of the store,
+ * with the same k and max_dist for every point, and returns the results of
+ * every query in one buffer (see "Batch results" above); within a query,
+ * hits come nearest first with their distance. Point q is
+ * points[q*dims .. q*dims + dims-1] (finite values); dims from 1 to
+ * STORE_MAX_DIMS (checked even when npoints is 0). points may be NULL only
+ * when npoints is 0. k: at most k hits per query (0: no limit); max_dist:
+ * no hit farther than that (max_dist < 0: no bound; NaN is refused). Every
+ * point is checked before any query runs. With npoints 0 the call still
+ * checks the handle, max_dist and the index, and returns an empty buffer.
+ * *out is owned by the caller and zeroed on failure. Blocks as any read
+ * does; thread-safe.
+ * Errors: BAD_HANDLE, INVALID_ARG (out or index NULL, dims 0 or over
+ * STORE_MAX_DIMS, points NULL with npoints > 0, npoints * dims too large,
+ * a NaN or infinite coordinate: the message names the point, max_dist NaN),
+ * NO_INDEX, WOULD_DEADLOCK, CLOSED, TX_CLOSED. */
+store_status store_nearby_many(store_t h, const char *index, const double *points, size_t dims,
+                               size_t npoints, size_t k, double max_dist, store_bytes *out);
+
+/* Returns every pair of distinct live items of a spatial index whose boxes
+ * are at most max_dist apart (Euclidean distance between the boxes, over
+ * the dimensions both have; 0 where they touch or overlap): "who is near
+ * whom" in one call. Each pair comes once, as two consecutive hits A, B
+ * (see "Pair results" above), in no particular order. pattern NULL or ""
+ * means every pair, A being the smaller key in byte order; a pattern
+ * ('*' any run of bytes, '?' one byte) keeps only the pairs where at least
+ * one key matches, the matching key as A (the smaller one when both
+ * match). max_dist must be finite and >= 0. Expired items never appear.
+ * *out is owned by the caller and zeroed on failure. Blocks as any read
+ * does; thread-safe.
+ * Errors: BAD_HANDLE, INVALID_ARG (out or index NULL, max_dist negative,
+ * NaN or infinite, a result over 4 GiB), NO_INDEX, WOULD_DEADLOCK, CLOSED,
+ * TX_CLOSED. */
+store_status store_pairs(store_t h, const char *index, double max_dist, const char *pattern,
+                         store_bytes *out);
 
 /* ---- Maintenance ---------------------------------------------------------------- */
 

@@ -79,40 +79,47 @@ static double get_f64(const uint8_t *p) {
     return d;
 }
 
-long decode(const store_bytes *b, hit *hits, size_t max) {
-    if (b->ptr == NULL || b->len < 4) {
+long decode_part(const uint8_t *p, size_t len, size_t *used, hit *hits, size_t max) {
+    if (p == NULL || len < 4) {
         return -1;
     }
     uint32_t count;
     uint8_t tmp[4];
-    memcpy(tmp, b->ptr, 4); /* the format's own words: read with memcpy */
+    memcpy(tmp, p, 4); /* the format's own words: read with memcpy */
     count = get_u32(tmp);
     if (count > max) {
         return -1;
     }
     size_t off = 4;
     for (uint32_t i = 0; i < count; i++) {
-        if (b->len - off < STORE_HIT_HEADER) {
+        if (len - off < STORE_HIT_HEADER) {
             return -1;
         }
         uint8_t head[STORE_HIT_HEADER];
-        memcpy(head, b->ptr + off, sizeof head);
+        memcpy(head, p + off, sizeof head);
         hit h;
         h.key_len = get_u32(head);
         h.val_len = get_u32(head + 4);
         h.dist = get_f64(head + 8);
         off += STORE_HIT_HEADER;
         size_t vlen = h.val_len == STORE_MISSING ? 0 : h.val_len;
-        if (b->len - off < h.key_len || b->len - off - h.key_len < vlen) {
+        if (len - off < h.key_len || len - off - h.key_len < vlen) {
             return -1;
         }
-        h.key = b->ptr + off;
+        h.key = p + off;
         off += h.key_len;
-        h.val = h.val_len == STORE_MISSING ? NULL : b->ptr + off;
+        h.val = h.val_len == STORE_MISSING ? NULL : p + off;
         off += vlen;
         hits[i] = h;
     }
-    return off == b->len ? (long)count : -1;
+    *used = off;
+    return (long)count;
+}
+
+long decode(const store_bytes *b, hit *hits, size_t max) {
+    size_t used = 0;
+    long n = decode_part(b->ptr, b->len, &used, hits, max);
+    return n >= 0 && used == b->len ? n : -1;
 }
 
 long find_hit(const hit *hits, long n, const char *key) {
@@ -295,6 +302,7 @@ int main(void) {
     run("threads", test_threads);
     run("index", test_index);
     run("spatial", test_spatial);
+    run("batch", test_batch);
     run("files", test_files);
     printf("%ld passed, %ld failed\n", t_passed(), t_failed());
     return t_failed() == 0 ? 0 : 1;

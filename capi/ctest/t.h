@@ -45,6 +45,11 @@ typedef struct hit {
  * when the buffer is malformed (short, overlong, trailing bytes) or has
  * more than max hits. */
 long decode(const store_bytes *b, hit *hits, size_t max);
+/* Decodes one result section (u32 count, then its hits) at the start of
+ * p[0..len) into at most max hits: a batch buffer is such sections end to
+ * end. Returns the count and sets *used to the section's bytes, or returns
+ * -1 when it is malformed or has more than max hits. */
+long decode_part(const uint8_t *p, size_t len, size_t *used, hit *hits, size_t max);
 /* The index of the hit whose key is the C string key, or -1. */
 long find_hit(const hit *hits, long n, const char *key);
 /* Whether hit h has exactly the key and value given as C strings. */
@@ -92,6 +97,7 @@ void test_tx(void);
 void test_threads(void);
 void test_index(void);
 void test_spatial(void);
+void test_batch(void);
 void test_files(void);
 
 #endif

@@ -1,0 +1,143 @@
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include -DSTORE_TYPES_ONLY
+#include "store.h"
+*/
+import "C"
+
+import (
+	"math"
+	"unsafe"
+
+	"spatialstore/store"
+)
+
+// Batch queries: many boxes or points in one call and one transaction, one
+// buffer with a section per query (see results.query).
+
+// coordsMany copies n rows of dims doubles from C. dims is checked even for
+// an empty batch; p may be NULL only when n is 0.
+func coordsMany(p *C.double, dims, n C.size_t, what string) ([]float64, error) {
+	if dims == 0 || dims > store.MaxDims {
+		return nil, invalid("%d dimensions, want 1 to %d", uint64(dims), store.MaxDims)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	if p == nil {
+		return nil, invalid("%s is NULL with %d queries", what, uint64(n))
+	}
+	if uint64(n) > math.MaxInt32/uint64(dims) {
+		return nil, invalid("%d queries of %d dimensions: too many for one call", uint64(n), uint64(dims))
+	}
+	total := int(n) * int(dims)
+	out := make([]float64, total)
+	copy(out, unsafe.Slice((*float64)(unsafe.Pointer(p)), total))
+	return out, nil
+}
+
+// rows cuts flat into rows of dims values (sharing its memory).
+func rows(flat []float64, dims int) [][]float64 {
+	out := make([][]float64, len(flat)/dims)
+	for q := range out {
+		out[q] = flat[q*dims : (q+1)*dims : (q+1)*dims]
+	}
+	return out
+}
+
+//export store_intersects_many
+func store_intersects_many(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
+	out *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	return fail(boxBatch(h, index, mins, maxs, dims, nboxes, limit, out, store.ReadWriter.IntersectsMany))
+}
+
+//export store_within_many
+func store_within_many(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
+	out *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	return fail(boxBatch(h, index, mins, maxs, dims, nboxes, limit, out, store.ReadWriter.WithinMany))
+}
+
+type boxBatchSearch func(rw store.ReadWriter, index string, boxes []store.Rect, limit int,
+	fn func(q int, key, value string) bool) error
+
+func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
+	out *C.store_bytes, search boxBatchSearch) error {
+	if out == nil {
+		return invalid("out is NULL")
+	}
+	out.ptr, out.len = nil, 0
+	name, err := cstring(index, "index")
+	if err != nil {
+		return err
+	}
+	lo, err := coordsMany(mins, dims, nboxes, "mins")
+	if err != nil {
+		return err
+	}
+	hi, err := coordsMany(maxs, dims, nboxes, "maxs")
+	if err != nil {
+		return err
+	}
+	los, his := rows(lo, int(dims)), rows(hi, int(dims))
+	boxes := make([]store.Rect, len(los))
+	for q := range boxes {
+		boxes[q] = store.Box(los[q], his[q])
+	}
+	res := newBatchResults()
+	err = withTarget(h, func(rw store.ReadWriter) error {
+		return search(rw, name, boxes, count(limit), func(q int, key, value string) bool {
+			return res.addTo(q, key, value, 0)
+		})
+	})
+	return res.finishBatch(len(boxes), err, out)
+}
+
+//export store_nearby_many
+func store_nearby_many(h C.store_t, index *C.char, points *C.double, dims, npoints, k C.size_t, maxDist C.double,
+	out *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	if out == nil {
+		return fail(invalid("out is NULL"))
+	}
+	out.ptr, out.len = nil, 0
+	name, err := cstring(index, "index")
+	if err != nil {
+		return fail(err)
+	}
+	flat, err := coordsMany(points, dims, npoints, "points")
+	if err != nil {
+		return fail(err)
+	}
+	ps := rows(flat, int(dims))
+	res := newBatchResults()
+	err = withTarget(h, func(rw store.ReadWriter) error {
+		return rw.NearbyMany(name, ps, count(k), float64(maxDist), func(q int, key, value string, dist float64) bool {
+			return res.addTo(q, key, value, dist)
+		})
+	})
+	return fail(res.finishBatch(len(ps), err, out))
+}
+
+//export store_pairs
+func store_pairs(h C.store_t, index *C.char, maxDist C.double, pattern *C.char, out *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	if out == nil {
+		return fail(invalid("out is NULL"))
+	}
+	out.ptr, out.len = nil, 0
+	name, err := cstring(index, "index")
+	if err != nil {
+		return fail(err)
+	}
+	pat := optString(pattern)
+	res := newResults()
+	err = withTarget(h, func(rw store.ReadWriter) error {
+		return rw.Pairs(name, float64(maxDist), pat, func(p store.Pair) bool {
+			return res.add(p.KeyA, p.ValueA, p.Dist) && res.add(p.KeyB, p.ValueB, p.Dist)
+		})
+	})
+	return fail(res.finish(err, out))
+}
