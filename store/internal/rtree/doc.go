@@ -1,0 +1,51 @@
+// Package rtree is an in-memory R-tree over axis-aligned boxes in 1 to 20
+// dimensions, keyed by caller-chosen dense uint32 ids. It backs the spatial
+// side of the store: box search, containment search, k-nearest-neighbour and
+// distance joins, with inserts, removals, moves and bulk loading.
+//
+// # Layout
+//
+// Storage is flat and pointer-free so that the garbage collector never scans
+// it, even at millions of items:
+//
+//   - nodes: one small struct per node (parent, fill, level), indexed by node number;
+//   - kids: maxEntries (M = 16) uint32 slots per node, a child node number in
+//     an internal node or an item id in a leaf;
+//   - boxes: the boxes of a node's children stored inline in the node, per
+//     axis: the mins of axis 0 for slots 0..M-1, then the maxes of axis 0, then
+//     axis 1, and so on. A query tests one axis for all slots with a linear
+//     scan of contiguous memory;
+//   - leafOf: id -> leaf holding it, so Remove and Update start at the leaf.
+//
+// A node's own box lives in its parent's slot, so the root has none. Freed
+// nodes go on a free list and are reused. Every box is the exact union of its
+// children (Check verifies it), so queries never see stale, drifting boxes.
+//
+// # Algorithms
+//
+// Insert descends by least volume enlargement (ties: margin, then volume) and
+// splits overflowing nodes R*-style (axis by least margin sum, distribution
+// by least overlap, then least volume). Remove condenses: underfull nodes
+// (below 40% of M) are dissolved and their entries reinserted at their own
+// level; a root with one child is replaced by it. Update is bottom-up (Lee et
+// al., VLDB 2003): in place when the new box fits the leaf, else reinsertion
+// from the lowest ancestor that holds the new box. Load packs top-down with
+// equal-size groups made by recursive nth-element selection, leaving nodes
+// nearly full. Nearest is best-first over nodes with a bounded top-k heap;
+// Join is a synchronised dual-tree traversal.
+//
+// # Concurrency
+//
+// Read methods (Dims, Len, Has, Box, Search, SearchWithin, Nearest, Join,
+// Scan, Check, MemoryBytes) may run on many goroutines at once: they never
+// write to the tree, and take their scratch from sync.Pools. Write methods
+// (Insert, Remove, Update, Load, Clear) need exclusive access, which the
+// caller provides with its own lock.
+//
+// # Complexity
+//
+// With n items the height is O(log_M n). Insert, Remove and Update cost
+// O(M·d·log n) (Update is often O(d) when the box stays in its leaf); Search
+// is O(M·d·(log n + visited nodes)); Load is O(n·d·log n) with no full sort.
+// Memory is about n/(0.9·M) nodes of M·(2d·8+4) bytes plus 4 bytes per id.
+package rtree

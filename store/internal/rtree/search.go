@@ -1,0 +1,216 @@
+package rtree
+
+import "fmt"
+
+// stackSize bounds the explicit traversal stacks. A depth-first walk keeps at
+// most (maxEntries-1) pending nodes per level plus one; with the minimum fill
+// the height stays under 14 even for 2^32 items, so 512 is ample.
+const stackSize = 512
+
+func (t *Tree) checkQuery(min, max []float64) {
+	if len(min) != t.dims || len(max) != t.dims {
+		panic(fmt.Sprintf("rtree: query box has %d/%d coordinates, want %d", len(min), len(max), t.dims))
+	}
+}
+
+// Search calls fn for every item whose box intersects [min, max] (closed
+// intervals; bounds may be infinite) until fn returns false. It returns false
+// if fn stopped it.
+func (t *Tree) Search(min, max []float64, fn func(id uint32) bool) bool {
+	t.checkQuery(min, max)
+	if t.root == noNode {
+		return true
+	}
+	switch t.dims {
+	case 2:
+		return t.search2(min, max, fn)
+	case 3:
+		return t.search3(min, max, fn)
+	}
+	d := t.dims
+	var stack [stackSize]uint32
+	stack[0] = t.root
+	sp := 1
+	for sp > 0 {
+		sp--
+		n := stack[sp]
+		nd := t.nodes[n]
+		b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+		kids := t.kids[int(n)*maxEntries : int(n)*maxEntries+int(nd.count)]
+	slots:
+		for i, kid := range kids {
+			for a := 0; a < d; a++ {
+				if b[2*a*maxEntries+i] > max[a] || b[(2*a+1)*maxEntries+i] < min[a] {
+					continue slots
+				}
+			}
+			if nd.level == 0 {
+				if !fn(kid) {
+					return false
+				}
+			} else {
+				stack[sp] = kid
+				sp++
+			}
+		}
+	}
+	return true
+}
+
+// SearchWithin calls fn for every item whose box lies wholly inside
+// [min, max] until fn returns false. It returns false if fn stopped it.
+func (t *Tree) SearchWithin(min, max []float64, fn func(id uint32) bool) bool {
+	t.checkQuery(min, max)
+	if t.root == noNode {
+		return true
+	}
+	d := t.dims
+	var stack [stackSize]uint32
+	stack[0] = t.root
+	sp := 1
+	for sp > 0 {
+		sp--
+		n := stack[sp]
+		nd := t.nodes[n]
+		b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+		kids := t.kids[int(n)*maxEntries : int(n)*maxEntries+int(nd.count)]
+		if nd.level == 0 {
+		items:
+			for i, kid := range kids {
+				for a := 0; a < d; a++ {
+					if b[2*a*maxEntries+i] < min[a] || b[(2*a+1)*maxEntries+i] > max[a] {
+						continue items
+					}
+				}
+				if !fn(kid) {
+					return false
+				}
+			}
+			continue
+		}
+	nodes:
+		for i, kid := range kids {
+			// A child can hold items inside the query only if it meets it.
+			for a := 0; a < d; a++ {
+				if b[2*a*maxEntries+i] > max[a] || b[(2*a+1)*maxEntries+i] < min[a] {
+					continue nodes
+				}
+			}
+			stack[sp] = kid
+			sp++
+		}
+	}
+	return true
+}
+
+// search2 is Search for two dimensions: the axis loop unrolled, each axis a
+// fixed-size array so the compiler drops the bounds checks.
+func (t *Tree) search2(min, max []float64, fn func(id uint32) bool) bool {
+	const m = maxEntries
+	x0, y0, x1, y1 := min[0], min[1], max[0], max[1]
+	var stack [stackSize]uint32
+	stack[0] = t.root
+	sp := 1
+	for sp > 0 {
+		sp--
+		n := stack[sp]
+		nd := t.nodes[n]
+		b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+		mnx := (*[m]float64)(b[0:m])
+		mxx := (*[m]float64)(b[m : 2*m])
+		mny := (*[m]float64)(b[2*m : 3*m])
+		mxy := (*[m]float64)(b[3*m : 4*m])
+		kids := (*[m]uint32)(t.kids[int(n)*m : int(n)*m+m])
+		cnt := int(nd.count)
+		if nd.level == 0 {
+			for i := 0; i < cnt && i < m; i++ {
+				if mnx[i] <= x1 && mxx[i] >= x0 && mny[i] <= y1 && mxy[i] >= y0 {
+					if !fn(kids[i]) {
+						return false
+					}
+				}
+			}
+			continue
+		}
+		for i := 0; i < cnt && i < m; i++ {
+			if mnx[i] <= x1 && mxx[i] >= x0 && mny[i] <= y1 && mxy[i] >= y0 {
+				stack[sp] = kids[i]
+				sp++
+			}
+		}
+	}
+	return true
+}
+
+// search3 is Search for three dimensions (see search2).
+func (t *Tree) search3(min, max []float64, fn func(id uint32) bool) bool {
+	const m = maxEntries
+	x0, y0, z0, x1, y1, z1 := min[0], min[1], min[2], max[0], max[1], max[2]
+	var stack [stackSize]uint32
+	stack[0] = t.root
+	sp := 1
+	for sp > 0 {
+		sp--
+		n := stack[sp]
+		nd := t.nodes[n]
+		b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+		mnx := (*[m]float64)(b[0:m])
+		mxx := (*[m]float64)(b[m : 2*m])
+		mny := (*[m]float64)(b[2*m : 3*m])
+		mxy := (*[m]float64)(b[3*m : 4*m])
+		mnz := (*[m]float64)(b[4*m : 5*m])
+		mxz := (*[m]float64)(b[5*m : 6*m])
+		kids := (*[m]uint32)(t.kids[int(n)*m : int(n)*m+m])
+		cnt := int(nd.count)
+		if nd.level == 0 {
+			for i := 0; i < cnt && i < m; i++ {
+				if mnx[i] <= x1 && mxx[i] >= x0 && mny[i] <= y1 && mxy[i] >= y0 && mnz[i] <= z1 && mxz[i] >= z0 {
+					if !fn(kids[i]) {
+						return false
+					}
+				}
+			}
+			continue
+		}
+		for i := 0; i < cnt && i < m; i++ {
+			if mnx[i] <= x1 && mxx[i] >= x0 && mny[i] <= y1 && mxy[i] >= y0 && mnz[i] <= z1 && mxz[i] >= z0 {
+				stack[sp] = kids[i]
+				sp++
+			}
+		}
+	}
+	return true
+}
+
+// Scan calls fn for every item with its box (the slices are valid only during
+// the call), in no particular order, until fn returns false. It returns false
+// if fn stopped it.
+func (t *Tree) Scan(fn func(id uint32, min, max []float64) bool) bool {
+	if t.root == noNode {
+		return true
+	}
+	d := t.dims
+	buf := boxPool.Get().(*[2 * maxDims]float64)
+	defer boxPool.Put(buf)
+	bmin, bmax := buf[:d], buf[d:2*d]
+	var stack [stackSize]uint32
+	stack[0] = t.root
+	sp := 1
+	for sp > 0 {
+		sp--
+		n := stack[sp]
+		nd := t.nodes[n]
+		kids := t.kids[int(n)*maxEntries : int(n)*maxEntries+int(nd.count)]
+		if nd.level > 0 {
+			sp += copy(stack[sp:], kids)
+			continue
+		}
+		for i, kid := range kids {
+			t.getSlot(n, i, bmin, bmax)
+			if !fn(kid, bmin, bmax) {
+				return false
+			}
+		}
+	}
+	return true
+}
