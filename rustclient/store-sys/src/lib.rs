@@ -355,6 +355,75 @@ unsafe extern "C" {
         out: *mut store_bytes,
     ) -> store_status;
 
+    /// Runs [`store_intersects`] for each of `nboxes` boxes in one read and
+    /// returns every query's result, in order, in one buffer: per query a
+    /// `u32` count and its hits. Box `q` is `mins[q*dims..][..dims]` to
+    /// `maxs[q*dims..][..dims]`.
+    ///
+    /// # Safety
+    /// `index` must be NULL or NUL-terminated; `mins` and `maxs` NULL or
+    /// valid for `dims * nboxes` doubles each (they may be NULL when
+    /// `nboxes` is 0); `out` NULL or writable.
+    pub fn store_intersects_many(
+        h: store_t,
+        index: *const c_char,
+        mins: *const f64,
+        maxs: *const f64,
+        dims: usize,
+        nboxes: usize,
+        limit: usize,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_intersects_many`] for the items wholly inside each box.
+    ///
+    /// # Safety
+    /// As [`store_intersects_many`].
+    pub fn store_within_many(
+        h: store_t,
+        index: *const c_char,
+        mins: *const f64,
+        maxs: *const f64,
+        dims: usize,
+        nboxes: usize,
+        limit: usize,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// Runs [`store_nearby`] for each of `npoints` points (row-major,
+    /// `dims` values each) in one read, with the same `k` and `max_dist`,
+    /// and returns every query's result, in order, in one buffer.
+    ///
+    /// # Safety
+    /// `index` must be NULL or NUL-terminated; `points` NULL or valid for
+    /// `dims * npoints` doubles (it may be NULL when `npoints` is 0); `out`
+    /// NULL or writable.
+    pub fn store_nearby_many(
+        h: store_t,
+        index: *const c_char,
+        points: *const f64,
+        dims: usize,
+        npoints: usize,
+        k: usize,
+        max_dist: f64,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// Returns every pair of items of a spatial index at most `max_dist`
+    /// apart, each pair as two consecutive hits (A, B) carrying the pair's
+    /// distance; `pattern` NULL or `""` means every pair.
+    ///
+    /// # Safety
+    /// `index` and `pattern` must be NULL or NUL-terminated; `out` NULL or
+    /// writable.
+    pub fn store_pairs(
+        h: store_t,
+        index: *const c_char,
+        max_dist: f64,
+        pattern: *const c_char,
+        out: *mut store_bytes,
+    ) -> store_status;
+
     /// Writes the number of items to `*n`.
     ///
     /// # Safety

@@ -8,7 +8,9 @@
 //! * The data methods (`set`, `get`, `scan`, `intersects`, `nearby`, ...)
 //!   come from the [`Ops`] trait, implemented by both.
 //! * Values come back as [`Bytes`], query results as [`Hits`] and
-//!   [`Values`]: each owns one library buffer and lends `&[u8]` out of it.
+//!   [`Values`], batch queries (`intersects_many`, `nearby_many`, ...) as
+//!   a [`Batch`] and `pairs` as [`Pairs`]: each owns one library buffer and
+//!   lends `&[u8]` out of it.
 //! * Failures are an [`Error`] carrying the library's message.
 //!
 //! ```
@@ -36,6 +38,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod batch;
 mod bytes;
 mod error;
 mod geometry;
@@ -44,6 +47,7 @@ mod results;
 mod store;
 mod tx;
 
+pub use crate::batch::{Batch, BatchIter, Pair, Pairs, PairsIter, QueryHits};
 pub use crate::bytes::Bytes;
 pub use crate::error::{Error, Result, status_name};
 pub use crate::geometry::{MAX_DIMS, Point, Rect};
@@ -72,6 +76,8 @@ mod tests {
         assert_send_sync::<Bytes>();
         assert_send_sync::<Hits>();
         assert_send_sync::<Values>();
+        assert_send_sync::<Batch>();
+        assert_send_sync::<Pairs>();
         assert_send_sync::<Error>();
     }
 }

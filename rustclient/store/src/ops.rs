@@ -9,6 +9,7 @@ use store_sys as sys;
 use crate::bytes::Bytes;
 use crate::error::{Error, Result, check, check_ok};
 use crate::geometry::{Point, Rect};
+use crate::batch::{Batch, Pairs};
 use crate::results::{Hits, Values};
 
 /// A real, readable pointer for an empty slice: the C API reads NULL as
@@ -498,11 +499,7 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(hits.first().unwrap().distance(), 1.0);
     /// ```
     fn nearby(&self, index: &str, point: &Point, k: usize, max_dist: Option<f64>) -> Result<Hits> {
-        let max_dist = match max_dist {
-            None => -1.0,
-            Some(d) if d >= 0.0 => d,
-            Some(d) => return Err(Error::invalid(format!("maximum distance {d}: want a number >= 0"))),
-        };
+        let max_dist = max_dist_arg(max_dist)?;
         let index = c_string(index)?;
         let c = point.coords();
         let h = self.raw_handle();
@@ -512,6 +509,116 @@ pub trait Ops: private::Sealed {
             sys::store_nearby(h, index.as_ptr(), c.as_ptr(), c.len(), k, max_dist, out)
         })?;
         Hits::new(bytes)
+    }
+
+    /// Runs [`intersects`](Ops::intersects) for every rect in one call and
+    /// one read of the store; the [`Batch`] holds each query's hits, in the
+    /// order of `rects`. `limit` applies to each query on its own (0: no
+    /// limit). Every rect must have the same number of dimensions, else
+    /// [`Error::InvalidArg`] before anything runs. An empty batch still
+    /// checks that `index` is a spatial index.
+    ///
+    /// ```
+    /// # use store::{Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "pos:*", None).unwrap();
+    /// db.set("pos:a", "[1 1]").unwrap();
+    /// db.set("pos:b", "[9 9]").unwrap();
+    /// let rects = [Rect::new(&[0.0, 0.0], &[5.0, 5.0]).unwrap(), Rect::new(&[8.0, 8.0], &[10.0, 10.0]).unwrap()];
+    /// let batch = db.intersects_many("pos", &rects, 0).unwrap();
+    /// assert_eq!(batch.get(0).unwrap().first().unwrap().key(), b"pos:a");
+    /// assert_eq!(batch.get(1).unwrap().first().unwrap().key(), b"pos:b");
+    /// ```
+    fn intersects_many(&self, index: &str, rects: &[Rect], limit: usize) -> Result<Batch> {
+        box_batch(self.raw_handle(), index, rects, limit, sys::store_intersects_many)
+    }
+
+    /// Runs [`within`](Ops::within) for every rect in one call, as
+    /// [`intersects_many`](Ops::intersects_many) does.
+    ///
+    /// ```
+    /// # use store::{Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("area", "area:*", None).unwrap();
+    /// db.set("area:small", "[1 1],[2 2]").unwrap();
+    /// db.set("area:big", "[0 0],[10 10]").unwrap();
+    /// let rects = [Rect::new(&[0.0, 0.0], &[5.0, 5.0]).unwrap(), Rect::new(&[0.0, 0.0], &[10.0, 10.0]).unwrap()];
+    /// let batch = db.within_many("area", &rects, 0).unwrap();
+    /// assert_eq!(batch.get(0).unwrap().len(), 1);
+    /// assert_eq!(batch.get(1).unwrap().len(), 2);
+    /// ```
+    fn within_many(&self, index: &str, rects: &[Rect], limit: usize) -> Result<Batch> {
+        box_batch(self.raw_handle(), index, rects, limit, sys::store_within_many)
+    }
+
+    /// Runs [`nearby`](Ops::nearby) for every point in one call and one
+    /// read of the store, with the same `k` and `max_dist` for each; the
+    /// [`Batch`] holds each query's hits (nearest first, with their
+    /// distance), in the order of `points`. Every point must have the same
+    /// number of dimensions, and a negative or NaN `max_dist` is
+    /// [`Error::InvalidArg`], before anything runs.
+    ///
+    /// ```
+    /// # use store::{Ops, Point, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "player:*", None).unwrap();
+    /// db.set("player:ann", "[0 0]").unwrap();
+    /// db.set("player:bob", "[10 0]").unwrap();
+    /// // Who is near each player, in one call per tick.
+    /// let players = [Point::new(&[0.0, 0.0]).unwrap(), Point::new(&[10.0, 0.0]).unwrap()];
+    /// let batch = db.nearby_many("pos", &players, 0, Some(1.0)).unwrap();
+    /// for (player, near) in players.iter().zip(&batch) {
+    ///     assert_eq!(near.len(), 1, "{player}");
+    /// }
+    /// ```
+    fn nearby_many(&self, index: &str, points: &[Point], k: usize, max_dist: Option<f64>) -> Result<Batch> {
+        let max_dist = max_dist_arg(max_dist)?;
+        let dims = same_dims(points.iter().map(Point::dims), "point")?;
+        let flat: Vec<f64> = points.iter().flat_map(|p| p.coords().iter().copied()).collect();
+        let index = c_string(index)?;
+        let h = self.raw_handle();
+        let n = points.len();
+        // SAFETY: index is NUL-terminated; flat holds n * dims doubles (or
+        // the pointer is NULL for n = 0); out is a live store_bytes.
+        let bytes = with_buffer(|out| unsafe {
+            sys::store_nearby_many(h, index.as_ptr(), ptr_or_null(&flat), dims, n, k, max_dist, out)
+        })?;
+        Batch::new(bytes, n)
+    }
+
+    /// Every pair of distinct items of a spatial index whose boxes are at
+    /// most `max_dist` apart, each once: "who is near whom" in one call.
+    /// With `pattern` `None` (or `""`) every pair comes, the smaller key
+    /// first; with a pattern (`*` any run of bytes, `?` one byte) only the
+    /// pairs where at least one key matches, the matching key first (the
+    /// smaller one when both match). `max_dist` must be finite and >= 0,
+    /// else [`Error::InvalidArg`].
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "pos:*", None).unwrap();
+    /// db.set("pos:player:ann", "[0 0]").unwrap();
+    /// db.set("pos:item:gem", "[1 0]").unwrap();
+    /// db.set("pos:item:axe", "[1 1]").unwrap();
+    /// let all = db.pairs("pos", 1.0, None).unwrap();
+    /// assert_eq!(all.len(), 2); // ann-gem and axe-gem; ann-axe is sqrt 2 apart
+    /// let players = db.pairs("pos", 1.0, Some("pos:player:*")).unwrap();
+    /// assert_eq!(players.len(), 1);
+    /// let p = players.first().unwrap();
+    /// assert_eq!((p.a().key_str().unwrap(), p.b().key_str().unwrap()), ("pos:player:ann", "pos:item:gem"));
+    /// assert!(db.pairs("pos", f64::NAN, None).is_err());
+    /// ```
+    fn pairs(&self, index: &str, max_dist: f64, pattern: Option<&str>) -> Result<Pairs> {
+        let index = c_string(index)?;
+        let pattern = pattern.map(c_string).transpose()?;
+        let pat = pattern.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
+        let h = self.raw_handle();
+        // SAFETY: index is NUL-terminated, pat NULL or NUL-terminated (it
+        // borrows `pattern`, which outlives the call); out is a live
+        // store_bytes.
+        let bytes = with_buffer(|out| unsafe { sys::store_pairs(h, index.as_ptr(), max_dist, pat, out) })?;
+        Pairs::new(bytes)
     }
 
     /// The number of items, counting expired ones not yet swept (the
@@ -599,6 +706,61 @@ fn box_query(h: sys::store_t, index: &str, rect: &Rect, limit: usize, f: BoxFn) 
     // live store_bytes.
     let bytes = with_buffer(|out| unsafe { f(h, index.as_ptr(), min.as_ptr(), max.as_ptr(), rect.dims(), limit, out) })?;
     Hits::new(bytes)
+}
+
+/// The C API's max_dist for nearby: -1 for no bound.
+fn max_dist_arg(max_dist: Option<f64>) -> Result<f64> {
+    match max_dist {
+        None => Ok(-1.0),
+        Some(d) if d >= 0.0 => Ok(d),
+        Some(d) => Err(Error::invalid(format!("maximum distance {d}: want a number >= 0"))),
+    }
+}
+
+/// The one number of dimensions of a batch's rects or points; 1 for an
+/// empty batch (the C API checks dims even then).
+fn same_dims(mut dims: impl Iterator<Item = usize>, what: &str) -> Result<usize> {
+    let Some(first) = dims.next() else { return Ok(1) };
+    for (i, d) in dims.enumerate() {
+        if d != first {
+            return Err(Error::invalid(format!(
+                "{what} {} has {d} dimensions and {what} 0 has {first}: every {what} of a batch needs the same",
+                i + 1
+            )));
+        }
+    }
+    Ok(first)
+}
+
+/// A pointer to the values, or NULL for none.
+fn ptr_or_null(v: &[f64]) -> *const f64 {
+    if v.is_empty() { std::ptr::null() } else { v.as_ptr() }
+}
+
+type BoxBatchFn = unsafe extern "C" fn(
+    sys::store_t,
+    *const std::ffi::c_char,
+    *const f64,
+    *const f64,
+    usize,
+    usize,
+    usize,
+    *mut sys::store_bytes,
+) -> i32;
+
+fn box_batch(h: sys::store_t, index: &str, rects: &[Rect], limit: usize, f: BoxBatchFn) -> Result<Batch> {
+    let dims = same_dims(rects.iter().map(Rect::dims), "rect")?;
+    let mins: Vec<f64> = rects.iter().flat_map(|r| r.min().iter().copied()).collect();
+    let maxs: Vec<f64> = rects.iter().flat_map(|r| r.max().iter().copied()).collect();
+    let index = c_string(index)?;
+    let n = rects.len();
+    // SAFETY: f is store_intersects_many or store_within_many; index is
+    // NUL-terminated; mins and maxs hold n * dims doubles each (or are NULL
+    // for n = 0); out is a live store_bytes.
+    let bytes = with_buffer(|out| unsafe {
+        f(h, index.as_ptr(), ptr_or_null(&mins), ptr_or_null(&maxs), dims, n, limit, out)
+    })?;
+    Batch::new(bytes, n)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 
 /// One hit as read from the buffer; `val` is `None` for a missing key.
 #[derive(Clone, Copy)]
-struct RawHit<'a> {
+pub(crate) struct RawHit<'a> {
     key: &'a [u8],
     val: Option<&'a [u8]>,
     dist: f64,
@@ -50,38 +50,54 @@ fn read_hit(b: &[u8]) -> Option<(RawHit<'_>, usize)> {
     Some((RawHit { key, val: Some(val), dist }, val_end))
 }
 
-/// Checks a whole buffer and returns its hit count.
-fn validate(b: &[u8], allow_missing: bool) -> Result<usize> {
-    let bad = |why: &str| Error::Internal(format!("malformed result buffer from libstore: {why}"));
-    let count = read_u32(b, 0).ok_or_else(|| bad("shorter than its count"))?;
-    let count = usize::try_from(count).map_err(|_| bad("count does not fit"))?;
+/// Checks one result section (`u32 count`, then its hits) at the start of
+/// `b` and returns its hit count and the bytes it spans. A single query's
+/// buffer is one section; a batch's is one section per query, end to end.
+pub(crate) fn validate_section(b: &[u8], allow_missing: bool) -> Result<(usize, usize)> {
+    let count = read_u32(b, 0).ok_or_else(|| malformed("shorter than its count"))?;
+    let count = usize::try_from(count).map_err(|_| malformed("count does not fit"))?;
     let mut rest = b.get(4..).unwrap_or_default();
     for i in 0..count {
-        let (hit, used) = read_hit(rest).ok_or_else(|| bad(&format!("hit {i} of {count} runs past the end")))?;
+        let (hit, used) = read_hit(rest).ok_or_else(|| malformed(&format!("hit {i} of {count} runs past the end")))?;
         if hit.val.is_none() && !allow_missing {
-            return Err(bad(&format!("hit {i} has no value in a query result")));
+            return Err(malformed(&format!("hit {i} has no value in a query result")));
         }
         rest = rest.get(used..).unwrap_or_default();
     }
-    if !rest.is_empty() {
-        return Err(bad(&format!("{} bytes after the last hit", rest.len())));
+    Ok((count, b.len() - rest.len()))
+}
+
+pub(crate) fn malformed(why: &str) -> Error {
+    Error::Internal(format!("malformed result buffer from libstore: {why}"))
+}
+
+/// Checks a whole single-query buffer and returns its hit count.
+fn validate(b: &[u8], allow_missing: bool) -> Result<usize> {
+    let (count, used) = validate_section(b, allow_missing)?;
+    if used != b.len() {
+        return Err(malformed(&format!("{} bytes after the last hit", b.len() - used)));
     }
     Ok(count)
 }
 
 /// Walks a validated buffer.
 #[derive(Clone)]
-struct Cursor<'a> {
+pub(crate) struct Cursor<'a> {
     rest: &'a [u8],
     left: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn new(buf: &'a [u8], count: usize) -> Self {
+    pub(crate) fn new(buf: &'a [u8], count: usize) -> Self {
         Cursor { rest: buf.get(4..).unwrap_or_default(), left: count }
     }
 
-    fn next_raw(&mut self) -> Option<RawHit<'a>> {
+    /// The hits not read yet.
+    pub(crate) fn left(&self) -> usize {
+        self.left
+    }
+
+    pub(crate) fn next_raw(&mut self) -> Option<RawHit<'a>> {
         if self.left == 0 {
             return None;
         }
@@ -98,13 +114,13 @@ impl<'a> Cursor<'a> {
 }
 
 /// Owns a checked result buffer.
-struct ResultBuf {
+pub(crate) struct ResultBuf {
     bytes: Bytes,
-    count: usize,
+    pub(crate) count: usize,
 }
 
 impl ResultBuf {
-    fn new(bytes: Bytes, allow_missing: bool) -> Result<Self> {
+    pub(crate) fn new(bytes: Bytes, allow_missing: bool) -> Result<Self> {
         if bytes.is_null() {
             return Err(Error::Internal("libstore reported success but returned no buffer".into()));
         }
@@ -112,7 +128,7 @@ impl ResultBuf {
         Ok(ResultBuf { bytes, count })
     }
 
-    fn cursor(&self) -> Cursor<'_> {
+    pub(crate) fn cursor(&self) -> Cursor<'_> {
         Cursor::new(&self.bytes, self.count)
     }
 }
@@ -231,11 +247,16 @@ pub struct HitsIter<'a> {
     cur: Cursor<'a>,
 }
 
+impl<'a> HitsIter<'a> {
+    pub(crate) fn new(cur: Cursor<'a>) -> HitsIter<'a> {
+        HitsIter { cur }
+    }
+}
+
 impl<'a> Iterator for HitsIter<'a> {
     type Item = Hit<'a>;
     fn next(&mut self) -> Option<Hit<'a>> {
-        let raw = self.cur.next_raw()?;
-        Some(Hit { key: raw.key, value: raw.val.unwrap_or_default(), dist: raw.dist })
+        self.cur.next_raw().map(Hit::from_raw)
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.cur.left, Some(self.cur.left))
@@ -266,6 +287,10 @@ pub struct Hit<'a> {
 }
 
 impl<'a> Hit<'a> {
+    pub(crate) fn from_raw(raw: RawHit<'a>) -> Hit<'a> {
+        Hit { key: raw.key, value: raw.val.unwrap_or_default(), dist: raw.dist }
+    }
+
     /// The key.
     ///
     /// ```
