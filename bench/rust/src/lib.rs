@@ -11,8 +11,10 @@
 //! splitmix64 generator and seeds, so every implementation sees the same
 //! points, the same query places and the same moves.
 
-use rstar::primitives::GeomWithData;
-use rstar::{RTree, AABB};
+use std::path::Path;
+
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{PointDistance, RTree, AABB};
 use rusqlite::{params, Connection};
 use store::{Ops, Point, Rect, Store};
 
@@ -28,12 +30,29 @@ pub const BATCH: usize = 1000;
 pub const KV_KEYS: usize = 100_000;
 /// Length of a key-value value.
 pub const VALUE_LEN: usize = 100;
-/// Players of the tick workload.
+/// Players of the tick and pairs workloads.
 pub const PLAYERS: usize = 10_000;
+/// The distance of the pairs workload.
+pub const PAIR_DIST: f64 = 10.0;
+/// The pairs within PAIR_DIST among the PLAYERS points as loaded (brute
+/// force; bench/go checks the same number).
+pub const PAIRS_AT_LOAD: usize = 211;
 
 /// Seeds: one stream for the points, one for what the benchmarks draw.
 pub const SEED_POINTS: u64 = 1;
 pub const SEED_QUERIES: u64 = 2;
+
+/// The clustered world: CLUSTERED_N objects, TOWN_SHARE of them in TOWNS
+/// balls of radius TOWN_RADIUS, the rest uniform in the cube, drawn from
+/// stream SEED_CLUSTERED.
+pub const CLUSTERED_N: usize = 100_000;
+pub const TOWNS: usize = 50;
+pub const TOWN_RADIUS: f64 = 20.0;
+pub const TOWN_SHARE: f64 = 0.9;
+pub const SEED_CLUSTERED: u64 = 3;
+
+/// A query box: (min, max).
+pub type BoxQuery = ([f64; 3], [f64; 3]);
 
 /// splitmix64, written the same way in bench/go/workload.go.
 #[derive(Clone, Debug)]
@@ -83,8 +102,37 @@ pub fn points(n: usize) -> Vec<[f64; 3]> {
     (0..n).map(|_| rng.point()).collect()
 }
 
+/// The n objects of the clustered world, as bench/go's ClusteredPoints:
+/// TOWNS town centres first (uniform, at least TOWN_RADIUS inside the
+/// cube), then per object a draw u: u < TOWN_SHARE puts it in a random
+/// town, uniform in the ball of radius TOWN_RADIUS (rejection sampling in
+/// the cube around it), otherwise it is uniform in the cube.
+pub fn clustered_points(n: usize) -> Vec<[f64; 3]> {
+    let mut rng = SplitMix64::new(SEED_CLUSTERED);
+    let mut towns = vec![[0.0; 3]; TOWNS];
+    for t in &mut towns {
+        for c in t.iter_mut() {
+            *c = TOWN_RADIUS + rng.unit() * (WORLD - 2.0 * TOWN_RADIUS);
+        }
+    }
+    (0..n)
+        .map(|_| {
+            if rng.unit() >= TOWN_SHARE {
+                return rng.point();
+            }
+            let c = towns[rng.below(TOWNS)];
+            loop {
+                let d = [rng.unit() * 2.0 - 1.0, rng.unit() * 2.0 - 1.0, rng.unit() * 2.0 - 1.0];
+                if d[0] * d[0] + d[1] * d[1] + d[2] * d[2] <= 1.0 {
+                    return [c[0] + d[0] * TOWN_RADIUS, c[1] + d[1] * TOWN_RADIUS, c[2] + d[2] * TOWN_RADIUS];
+                }
+            }
+        })
+        .collect()
+}
+
 /// The box of side BOX_SIDE centred on c.
-pub fn box_around(c: [f64; 3]) -> ([f64; 3], [f64; 3]) {
+pub fn box_around(c: [f64; 3]) -> BoxQuery {
     let h = BOX_SIDE / 2.0;
     ([c[0] - h, c[1] - h, c[2] - h], [c[0] + h, c[1] + h, c[2] + h])
 }
@@ -114,10 +162,24 @@ pub fn kv_value() -> Vec<u8> {
 /// What each implementation does for the spatial workloads. Every method
 /// returns a count so that the work cannot be optimised away.
 pub trait Spatial {
+    /// Whether tick asks its box queries in one `query_boxes` call (the
+    /// store) or one `query_box` call each (rstar, sqlite).
+    const BATCH_TICK: bool = false;
     /// Objects intersecting the box.
     fn query_box(&mut self, min: [f64; 3], max: [f64; 3]) -> usize;
+    /// Objects intersecting each box, summed, in one call.
+    fn query_boxes(&mut self, boxes: &[BoxQuery]) -> usize {
+        boxes.iter().map(|&(min, max)| self.query_box(min, max)).sum()
+    }
     /// The ids of the K nearest objects, nearest first.
     fn knn(&mut self, p: [f64; 3]) -> Vec<u64>;
+    /// The K nearest objects of each point, counted, in one call.
+    fn knn_many(&mut self, points: &[[f64; 3]]) -> usize {
+        points.iter().map(|&p| self.knn(p).len()).sum()
+    }
+    /// The pairs of objects within `max_dist` of each other, each pair
+    /// once; `pos` is where every object is now.
+    fn pairs(&mut self, pos: &[[f64; 3]], max_dist: f64) -> usize;
     /// Moves one object.
     fn move_one(&mut self, id: usize, from: [f64; 3], to: [f64; 3]);
     /// Moves many objects in one call (one transaction where there are
@@ -132,11 +194,13 @@ pub struct World<S> {
     pub pos: Vec<[f64; 3]>,
     pub rng: SplitMix64,
     moves: Vec<(usize, [f64; 3], [f64; 3])>,
+    boxes: Vec<BoxQuery>,
+    places: Vec<[f64; 3]>,
 }
 
 impl<S: Spatial> World<S> {
     pub fn new(imp: S, pos: Vec<[f64; 3]>) -> Self {
-        World { imp, pos, rng: SplitMix64::new(SEED_QUERIES), moves: Vec::new() }
+        World { imp, pos, rng: SplitMix64::new(SEED_QUERIES), moves: Vec::new(), boxes: Vec::new(), places: Vec::new() }
     }
 
     /// box: a box of side 50 at a random place.
@@ -149,6 +213,50 @@ impl<S: Spatial> World<S> {
     pub fn knn10(&mut self) -> usize {
         let p = self.rng.point();
         self.imp.knn(p).len()
+    }
+
+    /// A random object's place: where the clustered workloads ask.
+    fn object_place(&mut self) -> [f64; 3] {
+        self.pos[self.rng.below(self.pos.len())]
+    }
+
+    /// box_clustered: a box of side 50 centred on a random object.
+    pub fn box_on_object(&mut self) -> usize {
+        let (min, max) = box_around(self.object_place());
+        self.imp.query_box(min, max)
+    }
+
+    /// knn10_clustered: the 10 nearest objects to a random object's place
+    /// (the object itself among them).
+    pub fn knn10_on_object(&mut self) -> usize {
+        let p = self.object_place();
+        self.imp.knn(p).len()
+    }
+
+    /// box_batch: BATCH boxes of side 50 at random places, in one call.
+    pub fn box_batch(&mut self) -> usize {
+        self.boxes.clear();
+        for _ in 0..BATCH {
+            let c = self.rng.point();
+            self.boxes.push(box_around(c));
+        }
+        self.imp.query_boxes(&self.boxes)
+    }
+
+    /// knn10_batch: the 10 nearest objects to each of BATCH random points,
+    /// in one call.
+    pub fn knn10_batch(&mut self) -> usize {
+        self.places.clear();
+        for _ in 0..BATCH {
+            let p = self.rng.point();
+            self.places.push(p);
+        }
+        self.imp.knn_many(&self.places)
+    }
+
+    /// pairs: every pair of objects within PAIR_DIST, each once.
+    pub fn pairs(&mut self) -> usize {
+        self.imp.pairs(&self.pos, PAIR_DIST)
     }
 
     /// move: one random object one step.
@@ -167,10 +275,16 @@ impl<S: Spatial> World<S> {
     }
 
     /// tick: every object (player) one step in one call, then one box query
-    /// around every player.
+    /// around every player: one `query_boxes` call for the store
+    /// (`BATCH_TICK`), one `query_box` call each for the others.
     pub fn tick(&mut self) -> usize {
         self.step_objects(self.pos.len(), true);
         self.imp.move_many(&self.moves);
+        if S::BATCH_TICK {
+            self.boxes.clear();
+            self.boxes.extend(self.pos.iter().map(|&p| box_around(p)));
+            return self.imp.query_boxes(&self.boxes);
+        }
         let mut hits = 0;
         for i in 0..self.pos.len() {
             let (min, max) = box_around(self.pos[i]);
@@ -196,6 +310,9 @@ impl<S: Spatial> World<S> {
 pub struct StoreSpatial {
     pub db: Store,
     keys: Vec<String>,
+    // Reused argument buffers of the batch calls.
+    rects: Vec<Rect>,
+    places: Vec<Point>,
 }
 
 impl StoreSpatial {
@@ -208,11 +325,29 @@ impl StoreSpatial {
         for (chunk_keys, chunk) in keys.chunks(10_000).zip(points.chunks(10_000)) {
             db.set_many(chunk_keys.iter().zip(chunk).map(|(k, p)| (k.as_str(), rect_text(*p), None)))?;
         }
-        Ok(StoreSpatial { db, keys })
+        Ok(StoreSpatial { db, keys, rects: Vec::new(), places: Vec::new() })
+    }
+
+    /// Writes the file the load workload opens: a snapshot of this store
+    /// at `path`, then a file store opened on it once to define the
+    /// spatial index (which writes `path.idx`).
+    pub fn write_load_file(&self, path: &Path) -> store::Result<()> {
+        self.db.save(path)?;
+        let f = Store::open(path)?;
+        f.create_spatial_index(Self::INDEX, "o:*", None)?;
+        f.close()
+    }
+
+    /// load: opens the file store at `path` (the whole file is read and the
+    /// spatial index rebuilt before `open` returns), then closes it.
+    pub fn open_file(path: &Path) -> store::Result<()> {
+        Store::open(path)?.close()
     }
 }
 
 impl Spatial for StoreSpatial {
+    const BATCH_TICK: bool = true;
+
     fn query_box(&mut self, min: [f64; 3], max: [f64; 3]) -> usize {
         let r = Rect::new(&min, &max).expect("valid box");
         self.db.intersects(Self::INDEX, &r, 0).expect("intersects").len()
@@ -223,6 +358,25 @@ impl Spatial for StoreSpatial {
         hits.iter()
             .map(|h| h.key_str().expect("utf-8 key")[2..].parse().expect("numeric id"))
             .collect()
+    }
+
+    /// One `intersects_many` call.
+    fn query_boxes(&mut self, boxes: &[BoxQuery]) -> usize {
+        self.rects.clear();
+        self.rects.extend(boxes.iter().map(|(min, max)| Rect::new(min, max).expect("valid box")));
+        self.db.intersects_many(Self::INDEX, &self.rects, 0).expect("intersects_many").total_hits()
+    }
+
+    /// One `nearby_many` call.
+    fn knn_many(&mut self, points: &[[f64; 3]]) -> usize {
+        self.places.clear();
+        self.places.extend(points.iter().map(|p| Point::new(p).expect("valid point")));
+        self.db.nearby_many(Self::INDEX, &self.places, K, None).expect("nearby_many").total_hits()
+    }
+
+    /// One `pairs` call.
+    fn pairs(&mut self, _pos: &[[f64; 3]], max_dist: f64) -> usize {
+        self.db.pairs(Self::INDEX, max_dist, None).expect("pairs").len()
     }
 
     fn move_one(&mut self, id: usize, _from: [f64; 3], to: [f64; 3]) {
@@ -247,6 +401,37 @@ impl RStarSpatial {
         let items = points.iter().enumerate().map(|(i, p)| GeomWithData::new(*p, i as u64)).collect();
         RStarSpatial { tree: RTree::bulk_load(items) }
     }
+
+    /// The items `load` bulk-loads.
+    pub fn items(points: &[[f64; 3]]) -> Vec<GeomWithData<[f64; 3], u64>> {
+        points.iter().enumerate().map(|(i, p)| GeomWithData::new(*p, i as u64)).collect()
+    }
+
+    /// pairs as a join: a second tree of the boxes of side 2 max_dist
+    /// around every object, bulk-loaded, against the tree of points with
+    /// `intersection_candidates_with_other_tree`, then the distance test.
+    /// Slower than the per-item loop that `pairs` uses (see the test
+    /// `rstar_pairs_join_agrees`); kept to say so.
+    pub fn pairs_join(&self, max_dist: f64) -> usize {
+        let boxes: Vec<_> = self
+            .tree
+            .iter()
+            .map(|o| {
+                let p = *o.geom();
+                let r = Rectangle::from_corners(
+                    [p[0] - max_dist, p[1] - max_dist, p[2] - max_dist],
+                    [p[0] + max_dist, p[1] + max_dist, p[2] + max_dist],
+                );
+                GeomWithData::new(r, (o.data, p))
+            })
+            .collect();
+        let around = RTree::bulk_load(boxes);
+        let d2 = max_dist * max_dist;
+        self.tree
+            .intersection_candidates_with_other_tree(&around)
+            .filter(|(b, a)| b.data > a.data.0 && b.geom().distance_2(&a.data.1) <= d2)
+            .count()
+    }
 }
 
 impl Spatial for RStarSpatial {
@@ -256,6 +441,20 @@ impl Spatial for RStarSpatial {
 
     fn knn(&mut self, p: [f64; 3]) -> Vec<u64> {
         self.tree.nearest_neighbor_iter(p).take(K).map(|o| o.data).collect()
+    }
+
+    fn knn_many(&mut self, points: &[[f64; 3]]) -> usize {
+        points.iter().map(|&p| self.tree.nearest_neighbor_iter(p).take(K).count()).sum()
+    }
+
+    /// Per item, `locate_within_distance` (squared distance), keeping
+    /// the pairs whose other id is larger.
+    fn pairs(&mut self, _pos: &[[f64; 3]], max_dist: f64) -> usize {
+        let d2 = max_dist * max_dist;
+        self.tree
+            .iter()
+            .map(|a| self.tree.locate_within_distance(*a.geom(), d2).filter(|b| b.data > a.data).count())
+            .sum()
     }
 
     fn move_one(&mut self, id: usize, from: [f64; 3], to: [f64; 3]) {
@@ -287,6 +486,8 @@ pub struct SqliteSpatial {
 const SQL_BOX: &str = "SELECT id FROM rt WHERE minx <= ?4 AND maxx >= ?1 AND miny <= ?5 AND maxy >= ?2 AND minz <= ?6 AND maxz >= ?3";
 const SQL_BOX_ROWS: &str = "SELECT id, minx, maxx, miny, maxy, minz, maxz FROM rt \
      WHERE minx <= ?4 AND maxx >= ?1 AND miny <= ?5 AND maxy >= ?2 AND minz <= ?6 AND maxz >= ?3";
+const SQL_PAIRS: &str = "SELECT minx, maxx, miny, maxy, minz, maxz FROM rt \
+     WHERE minx <= ?4 AND maxx >= ?1 AND miny <= ?5 AND maxy >= ?2 AND minz <= ?6 AND maxz >= ?3 AND id > ?7";
 const SQL_MOVE: &str = "UPDATE rt SET minx = ?2, maxx = ?2, miny = ?3, maxy = ?3, minz = ?4, maxz = ?4 WHERE id = ?1";
 
 impl SqliteSpatial {
@@ -306,6 +507,25 @@ impl SqliteSpatial {
         let density = points.len().max(1) as f64 / (WORLD * WORLD * WORLD);
         let r0 = (2.0 * K as f64 * 3.0 / (4.0 * std::f64::consts::PI * density)).cbrt();
         Ok(SqliteSpatial { conn, r0, cand: Vec::new() })
+    }
+
+    /// Writes the database file the load workload opens: `VACUUM INTO`
+    /// copies this in-memory database (its R*Tree) to `path`.
+    pub fn write_load_file(&self, path: &Path) -> rusqlite::Result<()> {
+        self.conn.execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+        Ok(())
+    }
+
+    /// load: opens the database file at `path` and runs one box query
+    /// (side 50 at the centre of the cube), so that the schema and the
+    /// R*Tree pages on that query's path are read; SQLite reads the other
+    /// pages only when a query needs them.
+    pub fn open_file(path: &Path) -> rusqlite::Result<usize> {
+        let conn = Connection::open(path)?;
+        let (min, max) = box_around([WORLD / 2.0; 3]);
+        let mut st = conn.prepare(SQL_BOX)?;
+        let n = st.query_map(params![min[0], min[1], min[2], max[0], max[1], max[2]], |r| r.get::<_, i64>(0))?.count();
+        Ok(n)
     }
 }
 
@@ -363,6 +583,56 @@ impl Spatial for SqliteSpatial {
         }
         self.cand.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         self.cand.iter().take(K).map(|c| c.1).collect()
+    }
+
+    /// The prepared box statement in a loop, in one transaction.
+    fn query_boxes(&mut self, boxes: &[BoxQuery]) -> usize {
+        let tx = self.conn.unchecked_transaction().expect("begin");
+        let mut n = 0;
+        {
+            let mut st = tx.prepare_cached(SQL_BOX).expect("prepare");
+            for (min, max) in boxes {
+                let mut rows = st.query(params![min[0], min[1], min[2], max[0], max[1], max[2]]).expect("query");
+                while let Some(row) = rows.next().expect("step") {
+                    let _id: i64 = row.get(0).expect("id");
+                    n += 1;
+                }
+            }
+        }
+        tx.commit().expect("commit");
+        n
+    }
+
+    /// knn per point, in one transaction.
+    fn knn_many(&mut self, points: &[[f64; 3]]) -> usize {
+        self.conn.execute_batch("BEGIN").expect("begin");
+        let n = points.iter().map(|&p| self.knn(p).len()).sum();
+        self.conn.execute_batch("COMMIT").expect("commit");
+        n
+    }
+
+    /// Per object, a box query of half-side max_dist around it for the
+    /// objects with a larger id, then the distance test; one transaction.
+    fn pairs(&mut self, pos: &[[f64; 3]], max_dist: f64) -> usize {
+        let tx = self.conn.unchecked_transaction().expect("begin");
+        let mut n = 0;
+        {
+            let mut st = tx.prepare_cached(SQL_PAIRS).expect("prepare");
+            for (id, p) in pos.iter().enumerate() {
+                let d = max_dist;
+                let mut rows = st
+                    .query(params![p[0] - d, p[1] - d, p[2] - d, p[0] + d, p[1] + d, p[2] + d, id as i64])
+                    .expect("query");
+                while let Some(row) = rows.next().expect("step") {
+                    let c = |i: usize| -> f64 { row.get(i).expect("coordinate") };
+                    if dist_to_box(*p, [c(0), c(2), c(4)], [c(1), c(3), c(5)]) <= d {
+                        n += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().expect("commit");
+        n
     }
 
     fn move_one(&mut self, id: usize, _from: [f64; 3], to: [f64; 3]) {
@@ -558,6 +828,65 @@ mod tests {
     }
 
     #[test]
+    fn clustered_points_match_the_go_side() {
+        let p = clustered_points(CLUSTERED_N);
+        assert_eq!(rect_text(p[0]), "[595.3181420825092 853.5424825725762 315.800469181852]");
+        assert_eq!(rect_text(p[CLUSTERED_N - 1]), "[124.49309063922736 695.4367888430033 616.9044875400107]");
+    }
+
+    #[test]
+    fn pairs_agree() {
+        let pts = points(PLAYERS);
+        let mut rs = World::new(RStarSpatial::load(&pts), pts.clone());
+        assert_eq!(rs.pairs(), PAIRS_AT_LOAD);
+        assert_eq!(rs.imp.pairs_join(PAIR_DIST), PAIRS_AT_LOAD);
+        let mut sq = World::new(SqliteSpatial::load(&pts).unwrap(), pts.clone());
+        // 32-bit boxes rounded outwards may add a pair at the limit.
+        let n = sq.pairs();
+        assert!((PAIRS_AT_LOAD..=PAIRS_AT_LOAD + 2).contains(&n), "sqlite {n}");
+        let mut st = World::new(StoreSpatial::load(&pts).unwrap(), pts.clone());
+        assert_eq!(st.pairs(), PAIRS_AT_LOAD);
+    }
+
+    #[test]
+    fn load_files_open() {
+        let pts = points(5_000);
+        let dir = std::env::temp_dir().join(format!("store-bench-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let st = StoreSpatial::load(&pts).unwrap();
+        st.write_load_file(&dir.join("world.db")).unwrap();
+        StoreSpatial::open_file(&dir.join("world.db")).unwrap();
+        let db = Store::open(dir.join("world.db")).unwrap();
+        let (min, max) = box_around([WORLD / 2.0; 3]);
+        let n = db.intersects(StoreSpatial::INDEX, &Rect::new(&min, &max).unwrap(), 0).unwrap().len();
+        db.close().unwrap();
+        let sq = SqliteSpatial::load(&pts).unwrap();
+        sq.write_load_file(&dir.join("world.sqlite")).unwrap();
+        let m = SqliteSpatial::open_file(&dir.join("world.sqlite")).unwrap();
+        assert!(m >= n && m <= n + 1, "sqlite {m} vs store {n}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn clustered_implementations_agree() {
+        let pts = clustered_points(20_000);
+        let mut st = World::new(StoreSpatial::load(&pts).unwrap(), pts.clone());
+        let mut rs = World::new(RStarSpatial::load(&pts), pts.clone());
+        let mut sq = World::new(SqliteSpatial::load(&pts).unwrap(), pts.clone());
+        for _ in 0..50 {
+            let (a, b, c) = (st.box_on_object(), rs.box_on_object(), sq.box_on_object());
+            assert_eq!(a, b);
+            assert!(c >= a && c <= a + 3, "sqlite {c} vs {a}");
+            let (ka, kb, kc) = (st.knn10_on_object(), rs.knn10_on_object(), sq.knn10_on_object());
+            assert_eq!((ka, kb, kc), (K, K, K));
+            st.move_one();
+            rs.move_one();
+            sq.move_one();
+        }
+        assert_eq!(st.pos, rs.pos);
+    }
+
+    #[test]
     fn implementations_agree() {
         let pts = points(20_000);
         let mut st = World::new(StoreSpatial::load(&pts).unwrap(), pts.clone());
@@ -579,6 +908,11 @@ mod tests {
             rs.move_one();
             sq.move_one();
         }
+        let (a, b, c) = (st.box_batch(), rs.box_batch(), sq.box_batch());
+        assert_eq!(a, b);
+        assert!(c >= a && c <= a + 10, "sqlite {c} vs {a}");
+        let (a, b, c) = (st.knn10_batch(), rs.knn10_batch(), sq.knn10_batch());
+        assert_eq!((a, b, c), (BATCH * K, BATCH * K, BATCH * K));
         st.move_batch();
         rs.move_batch();
         sq.move_batch();
