@@ -7,14 +7,13 @@ func (t *Tree) Remove(id uint32) bool {
 		return false
 	}
 	leaf := t.leafOf[id]
-	t.removeSlot(leaf, t.findSlot(leaf, id))
 	t.leafOf[id] = noNode
 	t.size--
 	if t.size == 0 {
 		t.reset()
 		return true
 	}
-	t.condense(leaf)
+	t.takeOut(leaf, t.findSlot(leaf, id))
 	return true
 }
 
@@ -27,43 +26,145 @@ func (t *Tree) reset() {
 	t.free = t.free[:0]
 }
 
-// condense restores the invariants after node n lost an entry: walking up,
-// an underfull node is cut from its parent and its entries are reinserted at
-// their own level (whole subtrees, not items); other nodes get exact boxes.
-// Finally a root left with one child is replaced by that child.
+// takeOut deletes slot i of node n and restores the invariants: fill by
+// condense if n is now underfull, else exact boxes up the path, which change
+// only if the deleted box lay on n's boundary.
+func (t *Tree) takeOut(n uint32, i int) {
+	if n == t.root {
+		t.removeSlot(n, i)
+		t.collapseRoot()
+		return
+	}
+	p := t.nodes[n].parent
+	ps := t.findSlot(p, n)
+	onEdge := t.slotOnEdge(n, i, p, ps)
+	t.removeSlot(n, i)
+	if int(t.nodes[n].count) < minEntries {
+		t.condense(n)
+	} else if onEdge {
+		t.refitUp(n)
+	}
+}
+
+// slotOnEdge reports whether slot i of node n touches n's box, which is slot
+// ps of n's parent p; only such a slot can shrink n's box when it goes.
+func (t *Tree) slotOnEdge(n uint32, i int, p uint32, ps int) bool {
+	b := t.boxes[int(n)*t.stride:]
+	pb := t.boxes[int(p)*t.stride:]
+	for a := 0; a < t.dims; a++ {
+		lo, hi := 2*a*maxEntries, (2*a+1)*maxEntries
+		if b[lo+i] == pb[lo+ps] || b[hi+i] == pb[hi+ps] {
+			return true
+		}
+	}
+	return false
+}
+
+// condense restores the minimum fill from the underfull non-root node n
+// upward. Like a B-tree it works locally: n is merged into the sibling whose
+// box grows least when both fit in one node, or else borrows that sibling's
+// entries nearest to it. A merge removes a child from the parent, which may
+// underflow in turn. Boxes are made exact on the way; a root left with one
+// child is replaced by it.
 func (t *Tree) condense(n uint32) {
 	d := t.dims
-	orphans := t.orphans[:0]
-	for n != t.root {
+	u := t.ubox
+	for n != t.root && int(t.nodes[n].count) < minEntries {
 		p := t.nodes[n].parent
-		if int(t.nodes[n].count) < minEntries {
-			t.removeSlot(p, t.findSlot(p, n))
-			orphans = append(orphans, n)
+		t.nodeUnion(n, u)
+		s, ss := t.bestSibling(p, n, u)
+		ns := t.findSlot(p, n)
+		cn, cs := int(t.nodes[n].count), int(t.nodes[s].count)
+		if cn+cs <= maxEntries {
+			for i := 0; i < cn; i++ {
+				t.getSlot(n, i, t.rbox[:d], t.rbox[d:])
+				t.addEntry(s, t.kids[int(n)*maxEntries+i], t.rbox[:d], t.rbox[d:])
+			}
+			t.nodeUnion(s, u)
+			t.setSlot(p, ss, u[:d], u[d:])
+			t.removeSlot(p, ns)
+			t.freeNode(n)
 			n = p
 			continue
 		}
-		// Counts above n are unchanged, so only boxes can need fixing.
-		t.refitUp(n)
+		for k := cn; k < minEntries; k++ {
+			j := t.closestSlot(s, u)
+			t.getSlot(s, j, t.rbox[:d], t.rbox[d:])
+			t.addEntry(n, t.kids[int(s)*maxEntries+j], t.rbox[:d], t.rbox[d:])
+			t.removeSlot(s, j)
+			for a := 0; a < d; a++ {
+				u[a] = min(u[a], t.rbox[a])
+				u[d+a] = max(u[d+a], t.rbox[d+a])
+			}
+		}
+		t.setSlot(p, ns, u[:d], u[d:])
+		t.nodeUnion(s, u)
+		t.setSlot(p, ss, u[:d], u[d:])
+		n = p
 		break
 	}
-	// The root keeps at least one child: it had two, and at most one node per
-	// level is dissolved. Its level is unchanged, so every orphan's entries
-	// have a level to go back to.
-	for _, o := range orphans {
-		level := int(t.nodes[o].level)
-		for i := 0; i < int(t.nodes[o].count); i++ {
-			kid := t.kids[int(o)*maxEntries+i]
-			t.getSlot(o, i, t.rbox[:d], t.rbox[d:])
-			target := t.chooseNode(t.root, level, t.rbox[:d], t.rbox[d:])
-			t.insertAt(target, kid, t.rbox[:d], t.rbox[d:])
-		}
-		t.freeNode(o)
+	if n == t.root {
+		t.collapseRoot()
+		return
 	}
-	t.orphans = orphans[:0]
+	t.refitUp(n)
+}
+
+// collapseRoot replaces an internal root that has a single child by that child.
+func (t *Tree) collapseRoot() {
 	for t.nodes[t.root].level > 0 && t.nodes[t.root].count == 1 {
 		old := t.root
 		t.root = t.kids[int(old)*maxEntries]
 		t.nodes[t.root].parent = noNode
 		t.freeNode(old)
 	}
+}
+
+// bestSibling returns the child of p other than n (and its slot) whose box
+// grows least in volume, then margin, to take in box u.
+func (t *Tree) bestSibling(p, n uint32, u []float64) (uint32, int) {
+	d := t.dims
+	b := t.boxes[int(p)*t.stride:]
+	best := -1
+	var bestEnl, bestMarg float64
+	for i := 0; i < int(t.nodes[p].count); i++ {
+		if t.kids[int(p)*maxEntries+i] == n {
+			continue
+		}
+		vol, uvol, marg, umarg := 1.0, 1.0, 0.0, 0.0
+		for a := 0; a < d; a++ {
+			lo, hi := b[2*a*maxEntries+i], b[(2*a+1)*maxEntries+i]
+			ulo, uhi := min(lo, u[a]), max(hi, u[d+a])
+			vol *= hi - lo
+			uvol *= uhi - ulo
+			marg += hi - lo
+			umarg += uhi - ulo
+		}
+		enl, menl := uvol-vol, umarg-marg
+		if best < 0 || enl < bestEnl || (enl == bestEnl && menl < bestMarg) {
+			best, bestEnl, bestMarg = i, enl, menl
+		}
+	}
+	return t.kids[int(p)*maxEntries+best], best
+}
+
+// closestSlot returns the slot of node s whose box grows box u least (volume,
+// then margin) when added to it.
+func (t *Tree) closestSlot(s uint32, u []float64) int {
+	d := t.dims
+	b := t.boxes[int(s)*t.stride:]
+	best := -1
+	var bestEnl, bestMarg float64
+	for i := 0; i < int(t.nodes[s].count); i++ {
+		uvol, umarg := 1.0, 0.0
+		for a := 0; a < d; a++ {
+			ulo, uhi := min(u[a], b[2*a*maxEntries+i]), max(u[d+a], b[(2*a+1)*maxEntries+i])
+			uvol *= uhi - ulo
+			umarg += uhi - ulo
+		}
+		if best < 0 || uvol < bestEnl || (uvol == bestEnl && umarg < bestMarg) {
+			best, bestEnl, bestMarg = i, uvol, umarg
+		}
+	}
+	return best
 }

@@ -39,14 +39,8 @@ func (t *Tree) Update(id uint32, min, max []float64) {
 		}
 		return
 	}
-	if int(t.nodes[leaf].count) <= minEntries {
-		// Taking the entry out would underfill the leaf: use the general path.
-		t.Remove(id)
-		t.Insert(id, min, max)
-		return
-	}
-	t.removeSlot(leaf, i)
-	t.refitUp(leaf)
+	// Find where to reinsert before taking the entry out: the lowest ancestor
+	// whose box already holds the new box, or the root.
 	x := p
 	for x != t.root {
 		pp := t.nodes[x].parent
@@ -54,6 +48,11 @@ func (t *Tree) Update(id uint32, min, max []float64) {
 			break
 		}
 		x = pp
+	}
+	t.takeOut(leaf, i)
+	if t.nodes[x].level == freeLevel {
+		// Condensing merged x away (or collapsed the root above it).
+		x = t.root
 	}
 	t.insertAt(t.chooseNode(x, 0, min, max), id, min, max)
 }
