@@ -88,21 +88,28 @@ test-stress: $(STRESS) ## threads, lifecycle, signals and a 200k-iteration leak 
 # ---- Benchmarks: bench/go, bench/rust, bench/report (see BENCHMARKS.md) ----
 BENCH_OUT := $(BUILD)/bench
 BENCH_GO := $(GO) test -run '^$$' ./bench/go -bench
-BENCH_GO_COUNT ?= 5
+# Repeats of the Go benchmarks (before and after the Rust ones) and criterion's
+# measurement time per benchmark in seconds: sized to keep `make bench` near
+# 15 minutes on 2 cores.
+BENCH_GO_COUNT ?= 3
+BENCH_RUST_TIME ?= 3
 BENCH_MEM_N ?= 1000000
+# The workloads whose Go CPU profile `make bench` takes (where the time goes).
+BENCH_PROFILED := kv_get kv_set kv_set_batch kv_get_batch box knn10 box_batch knn10_batch move move_batch tick pairs load \
+  box_clustered knn10_clustered move_clustered
 
 bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/chart.svg, build/bench/summary.tsv
 	@rm -rf $(BENCH_OUT) bench/rust/target/criterion && mkdir -p $(BENCH_OUT)/prof
 	@printf 'start\t%s\n' "$$(date +%s)" > $(BENCH_OUT)/env.tsv
 	cd bench/rust && $(CARGO) bench --bench compare --no-run && $(CARGO) build --release --bin mem
-	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-before.txt
-	set -o pipefail; cd bench/rust && $(CARGO) bench --bench compare -- --warm-up-time 1 --measurement-time 4 --noplot 2>&1 | tee $(BENCH_OUT)/rust.txt
-	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-after.txt
+	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-before.txt
+	set -o pipefail; cd bench/rust && $(CARGO) bench --bench compare -- --warm-up-time 1 --measurement-time $(BENCH_RUST_TIME) --noplot 2>&1 | tee $(BENCH_OUT)/rust.txt
+	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-after.txt
 	bench/rust/target/release/mem version >> $(BENCH_OUT)/env.tsv
 	set -o pipefail; for impl in rust rstar sqlite; do bench/rust/target/release/mem $$impl $(BENCH_MEM_N) || exit 1; done | tee $(BENCH_OUT)/mem.tsv
 	set -o pipefail; $(GO) run ./bench/go/mem -n $(BENCH_MEM_N) | tee -a $(BENCH_OUT)/mem.tsv
-	for w in kv_get kv_set kv_set_batch kv_get_batch box knn10 move move_batch tick; do \
-	  case $$w in kv_*) pat="BenchmarkKV/^$$w$$/";; tick) pat="BenchmarkSpatial/^$$w$$/n=10000$$";; *) pat="BenchmarkSpatial/^$$w$$/n=100000$$";; esac; \
+	for w in $(BENCH_PROFILED); do \
+	  case $$w in kv_*) pat="BenchmarkKV/^$$w$$/";; tick|pairs) pat="BenchmarkSpatial/^$$w$$/n=10000$$";; *) pat="BenchmarkSpatial/^$$w$$/n=100000$$";; esac; \
 	  $(BENCH_GO) "$$pat" -benchtime 3s -cpuprofile $(BENCH_OUT)/prof/$$w.prof -o $(BENCH_OUT)/prof/bench.test > /dev/null || exit 1; \
 	  $(GO) tool pprof -top -nodecount 15 -ignore 'bench/go\.Load' $(BENCH_OUT)/prof/bench.test $(BENCH_OUT)/prof/$$w.prof > $(BENCH_OUT)/prof/$$w.txt 2>/dev/null || exit 1; \
 	done
@@ -113,6 +120,6 @@ bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/c
 bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `workload n impl ns_per_op`, writes build/bench/summary.tsv
 	@rm -rf $(BENCH_OUT) bench/rust/target/criterion && mkdir -p $(BENCH_OUT)
 	cd bench/rust && $(CARGO) bench --bench compare --no-run --quiet
-	$(BENCH_GO) 'Benchmark(KV|Spatial)/.*/n=(10000|100000)$$' -benchtime 0.5s -count 1 > $(BENCH_OUT)/go.txt
+	$(BENCH_GO) 'Benchmark(KV|Spatial)/.*/n=(10000|100000)$$' -benchmem -benchtime 0.5s -count 1 > $(BENCH_OUT)/go.txt
 	cd bench/rust && BENCH_QUICK=1 $(CARGO) bench --quiet --bench compare -- --warm-up-time 0.5 --measurement-time 1 --noplot > $(BENCH_OUT)/rust.txt 2>&1
 	@$(GO) run ./bench/report -go $(BENCH_OUT)/go.txt -tsv $(BENCH_OUT)/summary.tsv

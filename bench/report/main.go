@@ -32,9 +32,26 @@ var (
 		{"kv_get_batch", "one call reading 1000 random keys in one read transaction (time per call)"},
 		{"box", "objects intersecting an axis-aligned box of side 50 at a random place (about 1.25, 12.5 and 125 hits on average at N = 10k, 100k and 1M)"},
 		{"knn10", "the 10 nearest objects to a random point"},
+		{"box_batch", "1000 boxes of side 50 at random places (drawn as in box; about 1.2k, 12k and 120k hits in all at N = 10k, 100k and 1M) in one call (time per call). " +
+			"go, rust: one `IntersectsMany` / `intersects_many` call; rstar: `locate_in_envelope_intersecting` per box, counting the hits; sqlite: the prepared R*Tree box statement per box, stepping every row, in one transaction"},
+		{"knn10_batch", "the 10 nearest objects to each of 1000 random points in one call (time per call). " +
+			"go, rust: one `NearbyMany` / `nearby_many` call (k = 10, no distance bound); rstar: `nearest_neighbor_iter().take(10)` per point; sqlite: its knn10 (an expanding box search sorted by distance, see bench/rust/src/lib.rs) per point, in one transaction"},
 		{"move", "move one random object by up to 1 unit per axis"},
 		{"move_batch", "move 1000 random objects by up to 1 unit per axis in one call (time per call)"},
-		{"tick", "10k players: move every player (one call), then one box query of side 50 around every player (time per tick)"},
+		{"tick", "10k players: move every player (one call), then one box query of side 50 around every player (time per tick). " +
+			"go and rust ask the 10k boxes in one `IntersectsMany` / `intersects_many` call; rstar and sqlite query box by box (sqlite without an explicit transaction)"},
+		{"pairs", "every pair of the 10k players within distance 10 of each other, each pair once (time per call). The players are the 10k world as loaded (uniform in the 1000 cube; pairs runs before the workloads that move them), which holds 211 such pairs. " +
+			"go, rust: one `Pairs` / `pairs` call (no pattern); rstar: `locate_within_distance` around every item, keeping the pairs whose other id is larger " +
+			"(faster here than `intersection_candidates_with_other_tree` against a bulk-loaded tree of the boxes of side 20 around the items: about 3.0 ms against 4.7 ms); " +
+			"sqlite: per player an R*Tree box query of half-side 10 for the larger ids, then the distance test, in one transaction (its 32-bit boxes, rounded outwards, may add a pair at the limit)"},
+		{"load", "from N objects at rest to a ready spatial index (time per load). " +
+			"go, rust: `Open` / `Store::open` of a store file written once during setup (a snapshot of the world plus its `.idx` index definitions), which reads the whole file and rebuilds the R-tree before returning, then `Close`; " +
+			"rstar: `RTree::bulk_load` of the N points, already in memory, then drop the tree; " +
+			"sqlite: open a database file holding the N-row R*Tree and run one box query (side 50 at the centre) so that the open is not deferred; SQLite reads pages lazily, so this reads the schema and the few pages of that query's path, not the tree: it is the cost of a ready-to-query database, not of loading N objects. " +
+			"Every file was just written, so it is in the OS page cache"},
+		{"box_clustered", "box on the clustered world (100k objects, 90% of them in 50 towns of radius 20 scattered in the cube, the rest uniform), the box of side 50 centred on a random object, so mostly in a town: about 1,430 hits on average"},
+		{"knn10_clustered", "the 10 nearest objects to a random object's place on the clustered world (the object itself among them). sqlite's search starts from the radius the average density suggests, far too wide inside a town, so it sorts many candidates"},
+		{"move_clustered", "move one random object of the clustered world by up to 1 unit per axis"},
 	}
 	chartWorkloads = []string{"box", "knn10", "move"}
 	colors         = map[string]string{"go": "#1f77b4", "rust": "#d62728", "rstar": "#2ca02c", "sqlite": "#9467bd"}
@@ -135,7 +152,15 @@ func readJSON(p string, v any) error {
 	return nil
 }
 
-var goLine = regexp.MustCompile(`^Benchmark\w+/(\w+)/n=(\d+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
+var (
+	goLine   = regexp.MustCompile(`^Benchmark\w+/(\w+)/n=(\d+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
+	goAllocs = regexp.MustCompile(`\s([\d.]+) B/op\s+([\d.]+) allocs/op`)
+)
+
+// allocs are the Go side's median B/op and allocs/op (from -benchmem or
+// b.ReportAllocs), by workload and N.
+var allocs = map[key][2]float64{}
+var allocSamples = map[key][][2]float64{}
 
 // readGo adds the median ns/op of every Go benchmark (over the file's
 // repeats and earlier files') as impl "go".
@@ -157,6 +182,18 @@ func readGo(path string, res map[key]float64) error {
 		v, _ := strconv.ParseFloat(m[3], 64)
 		k := key{m[1], "go", n}
 		all[k] = append(all[k], v)
+		if a := goAllocs.FindStringSubmatch(line); a != nil {
+			by, _ := strconv.ParseFloat(a[1], 64)
+			ao, _ := strconv.ParseFloat(a[2], 64)
+			allocSamples[k] = append(allocSamples[k], [2]float64{by, ao})
+		}
+	}
+	for k, v := range allocSamples {
+		var by, ao []float64
+		for _, x := range v {
+			by, ao = append(by, x[0]), append(ao, x[1])
+		}
+		allocs[k] = [2]float64{median(by), median(ao)}
 	}
 	for k, v := range all {
 		goSamples[k] = v
@@ -352,7 +389,9 @@ func report(res map[key]float64, env map[string]string, mem []string, profDir, n
 	p("- `go`: the `store` package called from Go (bench/go, `go test -bench`, median of every repeat; the Go benchmarks run before and after the Rust ones). " +
 		"`rust`: the `store` crate through libstore.so; `rstar`: `RTree<GeomWithData<[f64;3],u64>>` in the same process; `sqlite`: SQLite's R*Tree module and a `WITHOUT ROWID` table through rusqlite, in memory. " +
 		"The three Rust-side implementations run in one criterion group per workload, one after another in one process (bench/rust, median point estimate).\n")
-	p("- Inputs: objects uniform in a 1000×1000×1000 cube from splitmix64 with seed 1, queries and moves from seed 2, identical in Go and Rust. Store values are rect text `[x y z]` under `o:<id>` in a spatial index without JSON path.\n")
+	p("- Inputs: objects uniform in a 1000×1000×1000 cube from splitmix64 with seed 1, queries and moves from seed 2, identical in Go and Rust. " +
+		"The `*_clustered` workloads use a second world of 100k objects from seed 3: 50 town centres uniform in the cube (at least 20 from its faces), then each object with probability 0.9 uniform in the ball of radius 20 around a random town, else uniform in the cube; their queries are centred on random objects. " +
+		"Store values are rect text `[x y z]` under `o:<id>` in a spatial index without JSON path. The read-only workloads run before the ones that move objects, on every side.\n")
 	p("- Ratios are rust time / other time: above 1× rust is slower.\n\n")
 
 	p("## Ratios at a glance\n\n| workload | N | rust | rust/go | rust/rstar | rust/sqlite |\n|---|---:|---:|---:|---:|---:|\n")
@@ -391,6 +430,24 @@ func report(res map[key]float64, env map[string]string, mem []string, profDir, n
 		}
 	}
 
+	p("## Allocations (Go side)\n\nHeap allocations of the `store` package called from Go (`b.ReportAllocs`, median over the repeats), per call. " +
+		"The benchmark loops reuse their query boxes, points and callbacks, so these are the store's own allocations; the target for a single box or kNN query is 0.\n\n" +
+		"| workload | N | allocs/op | B/op | allocs per query |\n|---|---:|---:|---:|---:|\n")
+	queries := map[string]float64{"box": 1, "knn10": 1, "box_batch": 1000, "knn10_batch": 1000, "box_clustered": 1, "knn10_clustered": 1}
+	anyAllocs := false
+	for _, w := range []string{"box", "knn10", "box_batch", "knn10_batch", "box_clustered", "knn10_clustered"} {
+		for _, n := range sizes(res, w) {
+			if a, ok := allocs[key{w, "go", n}]; ok {
+				anyAllocs = true
+				p("| %s | %d | %.0f | %.0f | %.3g |\n", w, n, a[1], a[0], a[1]/queries[w])
+			}
+		}
+	}
+	if !anyAllocs {
+		p("| (not measured in this run) | | | | |\n")
+	}
+	p("\n")
+
 	p("## Memory\n\nResident bytes per object with 1M objects loaded, each implementation in a process of its own (`bench/rust/src/bin/mem.rs`, `bench/go/mem`): VmRSS after the load minus VmRSS before it. " +
 		"`go` forces a GC and returns freed memory before reading; `rust` cannot (the Go runtime inside libstore.so collects on its own schedule), so its figure includes garbage not yet collected.\n\n| impl | N | bytes/object | RSS delta |\n|---|---:|---:|---:|\n")
 	for _, l := range mem {
@@ -405,7 +462,7 @@ func report(res map[key]float64, env map[string]string, mem []string, profDir, n
 		p("| (not measured in this run) | | | |\n")
 	}
 
-	p("\n## Where the time goes\n\nWorkloads where rust is slower than rstar or sqlite at some N: %s. For each, the Go side's CPU profile (the engine without FFI) at N = 100k (tick: 10k, kv: 100k keys), setup excluded:\n\n", strings.Join(slower, ", "))
+	p("\n## Where the time goes\n\nWorkloads where rust is slower than rstar or sqlite at some N: %s. For each, the Go side's CPU profile (the engine without FFI) at N = 100k (tick and pairs: 10k, kv: 100k keys), setup excluded:\n\n", strings.Join(slower, ", "))
 	p("```sh\ngo test -run '^$' ./bench/go -bench 'BenchmarkSpatial/^box$/n=100000$' -benchtime 3s -cpuprofile build/bench/prof/box.prof -o build/bench/prof/bench.test\ngo tool pprof -top -nodecount 15 -ignore 'bench/go\\.Load' build/bench/prof/bench.test build/bench/prof/box.prof\n```\n\n(`make bench` does this for every workload; `-ignore` drops the samples of loading the world.)\n\n")
 	if notes, err := os.ReadFile(notesPath); err == nil {
 		b.Write(notes)
