@@ -150,6 +150,17 @@ func FuzzCAPI(f *testing.F) {
 		{0, 0, 3, 1, 2, 'a', 'b', 0, 1, 3, 0},
 		{1, 6, 0, 1, 0, 0, 3, 1, 2, 'x', 0, 1, 0, 7, 0},
 		{1, 10, 0, 2, 1, 0, 0, 8, 2, 200, 130, 140, 150, 160, 0, 13, 0, 2, 0, 2, 200, 0, 0, 0, 0, 255, 255, 255, 255, 0},
+		// The spatial index "sp", p0 at (2, 1) and p1 at (5, 6), then
+		// intersects_many (3 boxes, one empty in the middle), within_many,
+		// nearby_many and pairs (max 5, then 100 with "p*").
+		{0, 11, 0, 0,
+			0, 0, 8, 2, 0, 0, 136, 136, 132, 132, 2, 0,
+			0, 0, 9, 2, 0, 0, 148, 148, 152, 152, 2, 0,
+			232, 0, 0, 0, 3, 5, 0, 108, 168, 108, 168, 208, 208, 208, 208, 128, 136, 128, 136,
+			233, 0, 0, 0, 2, 5, 0, 108, 168, 108, 168, 128, 128, 128, 128,
+			234, 0, 0, 0, 2, 5, 0, 0, 148, 152, 128, 128,
+			235, 0, 0, 3, 0, 1,
+			235, 0, 0, 4, 1, 1},
 	} {
 		f.Add(seed)
 	}
@@ -520,7 +531,26 @@ func ttlChoice(c int) int64 {
 }
 
 func (z *fuzzer) step() {
-	switch op := z.in.u8() % 24; op {
+	// Op bytes 232..255 are the batch calls; below, op % 24 picks the
+	// others as it did before they existed, so the corpus kept in
+	// capi/testdata mostly means what it meant.
+	op := z.in.u8()
+	if op >= 232 {
+		switch (op - 232) % 4 {
+		case 0, 1:
+			z.opBoxMany((op-232)%4 == 1)
+		case 2:
+			z.opNearbyMany()
+		default:
+			z.opPairs()
+		}
+		return
+	}
+	z.stepOp(op)
+}
+
+func (z *fuzzer) stepOp(op int) {
+	switch op := op % 24; op {
 	case 0, 1, 2:
 		z.opSet()
 	case 3:
@@ -810,6 +840,35 @@ func (z *fuzzer) decode(what string, b drvBuf) []hit {
 	if !b.NonNil || !b.FreedCleared || len(d) < 4 {
 		z.t.Fatalf("%s: buffer non-NULL %v, freed %v, %d bytes", what, b.NonNil, b.FreedCleared, len(d))
 	}
+	hits, rest := z.decodeSection(what, d)
+	if len(rest) != 0 {
+		z.t.Fatalf("%s: %d bytes after the last hit", what, len(rest))
+	}
+	return hits
+}
+
+// decodeBatch splits a batch buffer into its n sections.
+func (z *fuzzer) decodeBatch(what string, b drvBuf, n int) [][]hit {
+	if !b.NonNil || !b.FreedCleared {
+		z.t.Fatalf("%s: buffer non-NULL %v, freed %v", what, b.NonNil, b.FreedCleared)
+	}
+	d := b.Data
+	out := make([][]hit, n)
+	for q := range out {
+		if len(d) < 4 {
+			z.t.Fatalf("%s: query %d of %d: %d bytes left for its count", what, q, n, len(d))
+		}
+		out[q], d = z.decodeSection(fmt.Sprintf("%s query %d", what, q), d)
+	}
+	if len(d) != 0 {
+		z.t.Fatalf("%s: %d bytes after the last of %d queries", what, len(d), n)
+	}
+	return out
+}
+
+// decodeSection reads one u32 count and its hits from the start of d and
+// returns them and the bytes after them.
+func (z *fuzzer) decodeSection(what string, d []byte) ([]hit, []byte) {
 	n := binary.LittleEndian.Uint32(d)
 	d = d[4:]
 	var hits []hit
@@ -830,10 +889,7 @@ func (z *fuzzer) decode(what string, b drvBuf) []hit {
 		d = d[kl+vl:]
 		hits = append(hits, h)
 	}
-	if len(d) != 0 {
-		z.t.Fatalf("%s: %d bytes after the last hit", what, len(d))
-	}
-	return hits
+	return hits, d
 }
 
 func (z *fuzzer) opGetMany() {
@@ -1173,6 +1229,12 @@ func (z *fuzzer) opBox(within bool) {
 	if !ok {
 		return
 	}
+	z.checkBox(what, kind, *index, lo, hi, limit, within, hits)
+}
+
+// checkBox checks the hits of a box query against the model.
+func (z *fuzzer) checkBox(what string, kind int, index string, lo, hi []float64, limit uint64, within bool, hits []hit) {
+	dims := len(lo)
 	m, _ := z.view(kind)
 	if limit > 0 && uint64(len(hits)) > limit {
 		z.t.Fatalf("%s: %d hits over limit %d", what, len(hits), limit)
@@ -1184,7 +1246,7 @@ func (z *fuzzer) opBox(within bool) {
 			z.t.Fatalf("%s: hit %q=%q not in the model, repeated or with a distance", what, hh.key, hh.val)
 		}
 		seen[hh.key] = true
-		if *index != "sp" {
+		if index != "sp" {
 			continue
 		}
 		r, ok := spatialOf(hh.val)
@@ -1195,7 +1257,7 @@ func (z *fuzzer) opBox(within bool) {
 			z.t.Fatalf("%s %v: hit %q %v is outside", what, q, hh.key, r)
 		}
 	}
-	if *index != "sp" || limit != 0 {
+	if index != "sp" || limit != 0 {
 		return
 	}
 	for k, v := range m { // every item of the same dimensions that qualifies is there
@@ -1246,23 +1308,29 @@ func (z *fuzzer) opNearby() {
 	if !ok {
 		return
 	}
+	z.checkNearby("nearby", kind, *index, p, k, maxDist, hits)
+}
+
+// checkNearby checks the hits of a nearby query against the model.
+func (z *fuzzer) checkNearby(what string, kind int, index string, p []float64, k uint64, maxDist float64, hits []hit) {
+	dims := len(p)
 	m, _ := z.view(kind)
 	if k > 0 && uint64(len(hits)) > k {
-		z.t.Fatalf("nearby: %d hits over k %d", len(hits), k)
+		z.t.Fatalf("%s: %d hits over k %d", what, len(hits), k)
 	}
 	last := 0.0
 	for i, hh := range hits {
 		if v, ok := m[hh.key]; !ok || v != hh.val {
-			z.t.Fatalf("nearby: hit %q=%q not in the model", hh.key, hh.val)
+			z.t.Fatalf("%s: hit %q=%q not in the model", what, hh.key, hh.val)
 		}
 		if hh.dist < last || math.IsNaN(hh.dist) || (maxDist >= 0 && hh.dist > maxDist) {
-			z.t.Fatalf("nearby: hit %d at %g after %g (max %g)", i, hh.dist, last, maxDist)
+			z.t.Fatalf("%s: hit %d at %g after %g (max %g)", what, i, hh.dist, last, maxDist)
 		}
 		last = hh.dist
-		if *index == "sp" {
+		if index == "sp" {
 			if r, ok := spatialOf(hh.val); ok && len(r.Min) == dims {
 				if want := boxDist(p, r); math.Abs(want-hh.dist) > 1e-9*math.Max(1, want) {
-					z.t.Fatalf("nearby %v: %q %v at %g, want %g", p, hh.key, r, hh.dist, want)
+					z.t.Fatalf("%s %v: %q %v at %g, want %g", what, p, hh.key, r, hh.dist, want)
 				}
 			}
 		}
@@ -1461,5 +1529,274 @@ func (z *fuzzer) opLastError() {
 	}
 	if n != len(full) || got != want || !clean {
 		z.t.Fatalf("store_last_error(buf, %d) = %d %q (clean %v), full %d %q", c, n, got, clean, len(full), full)
+	}
+}
+
+// ---- Batch queries and pairs ------------------------------------------------
+
+// batchArgs reads the shape of a batch: the index, dims, the number of
+// queries, and now and then a hostile twist (NULL arrays, 21 dimensions, a
+// count whose product with dims overflows size_t).
+type batchArgs struct {
+	index      *string
+	dims       int
+	n          uint64 // passed to C
+	nullA      bool   // mins or points NULL
+	nullB      bool   // maxs NULL
+	overflow   bool   // n is huge: refused before anything is read
+	nullOut    bool
+	queries    int // the number of queries actually described
+	structural bool
+}
+
+func (z *fuzzer) batchArgs() batchArgs {
+	a := batchArgs{index: z.name("sp", "spj", "sp", "", "ix", "nope"), dims: z.dims()}
+	a.queries = z.in.u8() % 5
+	a.n = uint64(a.queries)
+	switch z.in.u8() % 24 {
+	case 0:
+		a.nullA = true
+	case 1:
+		a.nullB = true
+	case 2:
+		a.dims = 21
+	case 3:
+		a.overflow = true
+		a.dims = max(a.dims, 1)
+		// Either n * dims wraps around size_t to a small number, or n alone
+		// is past any real batch.
+		if c := z.in.u8(); a.dims >= 2 && c%2 == 0 {
+			a.n = math.MaxUint64/uint64(a.dims) + 1
+		} else {
+			a.n = math.MaxUint64 - uint64(c)
+		}
+	case 4:
+		a.nullOut = true
+	}
+	// What C refuses before the handle is looked up.
+	a.structural = a.nullOut || a.index == nil || a.dims < 1 || a.dims > 20 || a.overflow ||
+		(a.queries > 0 && (a.nullA || a.nullB))
+	return a
+}
+
+func (z *fuzzer) opBoxMany(within bool) {
+	h, kind := z.handle()
+	a := z.batchArgs()
+	limit := []uint64{0, 0, 1, 3}[z.in.u8()%4]
+	var mins, maxs []float64
+	los, his := make([][]float64, a.queries), make([][]float64, a.queries)
+	valid := true
+	for q := 0; q < a.queries; q++ {
+		los[q], his[q] = z.box(a.dims)
+		mins, maxs = append(mins, los[q]...), append(maxs, his[q]...)
+		valid = valid && boxValid(los[q], his[q], true)
+	}
+	if mins == nil {
+		mins, maxs = []float64{}, []float64{}
+	}
+	if a.nullA {
+		mins = nil
+	}
+	if a.nullB {
+		maxs = nil
+	}
+	argsOK := !a.structural && valid
+	allowed := z.spatialAllowed(kind, a.index, argsOK)
+	what := "intersects_many"
+	if within {
+		what = "within_many"
+	}
+	var b drvBuf
+	st := z.call(what, func() int32 {
+		var st int32
+		st, b = drvBoxMany(within, h, a.index, mins, maxs, a.dims, a.n, limit, a.nullOut)
+		return st
+	}, allowed...)
+	if st != sOK {
+		if !b.ZeroOnNoValue {
+			z.t.Fatalf("%s: %s left the output set", what, drvStatusName(st))
+		}
+		return
+	}
+	for q, hits := range z.decodeBatch(what, b, a.queries) {
+		z.checkBox(fmt.Sprintf("%s query %d", what, q), kind, *a.index, los[q], his[q], limit, within, hits)
+	}
+}
+
+func (z *fuzzer) opNearbyMany() {
+	h, kind := z.handle()
+	a := z.batchArgs()
+	k := []uint64{0, 1, 3, 0}[z.in.u8()%4]
+	maxDist := []float64{-1, 0, 5, 100, math.NaN(), math.Inf(1), math.Inf(-1)}[z.in.u8()%7]
+	var flat []float64
+	pts := make([][]float64, a.queries)
+	valid := !math.IsNaN(maxDist)
+	for q := range pts {
+		pts[q] = make([]float64, max(a.dims, 0))
+		for i := range pts[q] {
+			pts[q][i] = z.coord()
+		}
+		flat = append(flat, pts[q]...)
+		valid = valid && boxValid(pts[q], pts[q], false)
+	}
+	if flat == nil {
+		flat = []float64{}
+	}
+	if a.nullA || a.nullB {
+		flat, a.nullA = nil, true
+		a.structural = a.structural || a.queries > 0
+	}
+	argsOK := !a.structural && valid
+	allowed := z.spatialAllowed(kind, a.index, argsOK)
+	var b drvBuf
+	st := z.call("nearby_many", func() int32 {
+		var st int32
+		st, b = drvNearbyMany(h, a.index, flat, a.dims, a.n, k, maxDist, a.nullOut)
+		return st
+	}, allowed...)
+	if st != sOK {
+		if !b.ZeroOnNoValue {
+			z.t.Fatalf("nearby_many: %s left the output set", drvStatusName(st))
+		}
+		return
+	}
+	for q, hits := range z.decodeBatch("nearby_many", b, a.queries) {
+		z.checkNearby(fmt.Sprintf("nearby_many query %d", q), kind, *a.index, pts[q], k, maxDist, hits)
+	}
+}
+
+// globMatch is BuntDB's pattern match for the patterns opPairs uses: '*'
+// any run of bytes, '?' one byte, nothing else special.
+func globMatch(s, p string) bool {
+	if p == "" {
+		return s == ""
+	}
+	switch p[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if globMatch(s[i:], p[1:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return s != "" && globMatch(s[1:], p[1:])
+	}
+	return s != "" && s[0] == p[0] && globMatch(s[1:], p[1:])
+}
+
+// rectDist is the distance between two boxes over the dimensions both
+// have, summed in the same order as the store sums it.
+func rectDist(a, b store.Rect) float64 {
+	var sum float64
+	for i := 0; i < len(a.Min) && i < len(b.Min); i++ {
+		var d float64
+		switch {
+		case a.Max[i] < b.Min[i]:
+			d = b.Min[i] - a.Max[i]
+		case b.Max[i] < a.Min[i]:
+			d = a.Min[i] - b.Max[i]
+		}
+		sum += d * d
+	}
+	return math.Sqrt(sum)
+}
+
+func (z *fuzzer) opPairs() {
+	h, kind := z.handle()
+	index := z.name("sp", "spj", "sp", "", "ix", "nope")
+	maxDist := []float64{0, 0.5, 1, 5, 100, 1e300, -1, math.NaN(), math.Inf(1), math.Inf(-1)}[z.in.u8()%10]
+	pattern := z.name("", "p*", "p1", "k*", "*", "p?", "j*")
+	nullOut := z.in.u8()%16 == 0
+	argsOK := !nullOut && !math.IsNaN(maxDist) && !math.IsInf(maxDist, 0) && maxDist >= 0
+	allowed := z.spatialAllowed(kind, index, argsOK)
+	var b drvBuf
+	st := z.call("pairs", func() int32 {
+		var st int32
+		st, b = drvPairs(h, index, maxDist, pattern, nullOut)
+		return st
+	}, allowed...)
+	if st != sOK {
+		if !b.ZeroOnNoValue {
+			z.t.Fatalf("pairs: %s left the output set", drvStatusName(st))
+		}
+		return
+	}
+	hits := z.decode("pairs", b)
+	if len(hits)%2 != 0 {
+		z.t.Fatalf("pairs: %d hits, want two per pair", len(hits))
+	}
+	pat := ""
+	if pattern != nil {
+		pat = *pattern
+	}
+	match := func(k string) bool { return pat == "" || globMatch(k, pat) }
+	m, _ := z.view(kind)
+	got := map[[2]string]float64{}
+	for i := 0; i < len(hits); i += 2 {
+		ha, hb := hits[i], hits[i+1]
+		for _, hh := range []hit{ha, hb} {
+			if v, ok := m[hh.key]; !ok || v != hh.val || hh.missing {
+				z.t.Fatalf("pairs: hit %q=%q not in the model", hh.key, hh.val)
+			}
+		}
+		ma, mb := match(ha.key), match(hb.key)
+		switch {
+		case ha.key == hb.key:
+			z.t.Fatalf("pairs: %q paired with itself", ha.key)
+		case ha.dist != hb.dist || math.IsNaN(ha.dist) || ha.dist < 0 || ha.dist > maxDist:
+			z.t.Fatalf("pairs: %q, %q at %g and %g (max %g)", ha.key, hb.key, ha.dist, hb.dist, maxDist)
+		case !ma && !mb, !ma && mb, ma && mb && ha.key > hb.key:
+			z.t.Fatalf("pairs %q: %q before %q", pat, ha.key, hb.key)
+		}
+		pair := [2]string{ha.key, hb.key}
+		if _, dup := got[pair]; dup {
+			z.t.Fatalf("pairs: %q, %q twice", ha.key, hb.key)
+		}
+		got[pair] = ha.dist
+	}
+	if *index != "sp" {
+		return
+	}
+	// The whole answer, by brute force over the model: the "sp" index
+	// holds every key under "p" (its geometry was checked on the way in).
+	type item struct {
+		key string
+		r   store.Rect
+	}
+	var items []item
+	for k, v := range m {
+		if strings.HasPrefix(k, "p") {
+			r, ok := spatialOf(v)
+			if !ok {
+				z.t.Fatalf("pairs: %q=%q under the index has no geometry", k, v)
+			}
+			items = append(items, item{k, r})
+		}
+	}
+	want := 0
+	for i := range items {
+		for j := i + 1; j < len(items); j++ {
+			x, y := items[i], items[j]
+			d := rectDist(x.r, y.r)
+			mx, my := match(x.key), match(y.key)
+			if d > maxDist || (!mx && !my) {
+				continue
+			}
+			if my && (!mx || y.key < x.key) {
+				x, y = y, x
+			}
+			want++
+			gd, ok := got[[2]string{x.key, y.key}]
+			if !ok {
+				z.t.Fatalf("pairs %q max %g: %q %v, %q %v (%g apart) missing", pat, maxDist, x.key, x.r, y.key, y.r, d)
+			}
+			if math.Abs(gd-d) > 1e-9*math.Max(1, d) {
+				z.t.Fatalf("pairs: %q, %q at %g, want %g", x.key, y.key, gd, d)
+			}
+		}
+	}
+	if want != len(got) {
+		z.t.Fatalf("pairs %q max %g: %d pairs, want %d", pat, maxDist, len(got), want)
 	}
 }

@@ -384,3 +384,60 @@ func drvLoad(h uint64, path *string) int32 {
 	defer a.done()
 	return int32(store_load(C.store_t(h), a.str(path)))
 }
+
+// drvFlat gives room for max(n, len(v), 1) doubles (zeros past v), or NULL
+// for nil v: the row-major coordinates of a batch.
+func (a *drvAlloc) flat(v []float64, n int) *C.double {
+	if v == nil {
+		return nil
+	}
+	return a.doubles(v, n)
+}
+
+// drvBoxMany runs store_intersects_many (within false) or
+// store_within_many. nil mins or maxs is NULL; n is passed as is (it may
+// claim more boxes than mins holds, to check the overflow guard).
+func drvBoxMany(within bool, h uint64, index *string, mins, maxs []float64, dims int, n uint64, limit uint64,
+	nullOut bool) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	f := store_intersects_many
+	if within {
+		f = store_within_many
+	}
+	room := int(min(n, 64)) * dims
+	lo, hi := a.flat(mins, room), a.flat(maxs, room)
+	if nullOut {
+		return int32(f(C.store_t(h), a.str(index), lo, hi, C.size_t(dims), C.size_t(n), C.size_t(limit), nil)),
+			drvBuf{ZeroOnNoValue: true}
+	}
+	out := garbageBytes()
+	st := f(C.store_t(h), a.str(index), lo, hi, C.size_t(dims), C.size_t(n), C.size_t(limit), &out)
+	return int32(st), take(&out)
+}
+
+func drvNearbyMany(h uint64, index *string, points []float64, dims int, n uint64, k uint64, maxDist float64,
+	nullOut bool) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	p := a.flat(points, int(min(n, 64))*dims)
+	if nullOut {
+		return int32(store_nearby_many(C.store_t(h), a.str(index), p, C.size_t(dims), C.size_t(n), C.size_t(k),
+			C.double(maxDist), nil)), drvBuf{ZeroOnNoValue: true}
+	}
+	out := garbageBytes()
+	st := store_nearby_many(C.store_t(h), a.str(index), p, C.size_t(dims), C.size_t(n), C.size_t(k), C.double(maxDist), &out)
+	return int32(st), take(&out)
+}
+
+func drvPairs(h uint64, index *string, maxDist float64, pattern *string, nullOut bool) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	if nullOut {
+		return int32(store_pairs(C.store_t(h), a.str(index), C.double(maxDist), a.str(pattern), nil)),
+			drvBuf{ZeroOnNoValue: true}
+	}
+	out := garbageBytes()
+	st := store_pairs(C.store_t(h), a.str(index), C.double(maxDist), a.str(pattern), &out)
+	return int32(st), take(&out)
+}

@@ -517,6 +517,16 @@ static void leak_round(store_t h) {
     store_bytes_free(&b);
     CHECK(store_nearby(h, "pts", p, 2, 4, -1, &b));
     store_bytes_free(&b);
+    /* batches: two boxes (the second with no hits), two points; pairs */
+    double mins[4] = {2, 2, 50, 50}, maxs[4] = {4, 4, 60, 60}, pts[4] = {3, 3, 7, 7};
+    CHECK(store_intersects_many(h, "pts", mins, maxs, 2, 2, 0, &b));
+    store_bytes_free(&b);
+    CHECK(store_within_many(h, "pts", mins, maxs, 2, 2, 0, &b));
+    store_bytes_free(&b);
+    CHECK(store_nearby_many(h, "pts", pts, 2, 2, 3, -1, &b));
+    store_bytes_free(&b);
+    CHECK(store_pairs(h, "few", 1.5, NULL, &b));
+    store_bytes_free(&b);
     /* a failing call too: its message is stored per thread */
     if (store_get(h, NULL, 3, &b) != STORE_ERR_INVALID_ARG) die("NULL key accepted");
 }
@@ -526,6 +536,10 @@ static void phase_leaks(long iterations, long rss_bound_kib) {
     store_t h;
     CHECK(store_open(":memory:", NULL, &h));
     CHECK(store_create_spatial_index(h, "pts", "pt:*", NULL));
+    CHECK(store_create_spatial_index(h, "few", "f:*", NULL));
+    CHECK(store_set(h, S("f:a"), S("[0 0]"), 0));
+    CHECK(store_set(h, S("f:b"), S("[1 0]"), 0));
+    CHECK(store_set(h, S("f:c"), S("[1 1]"), 0));
     for (int i = 0; i < 100; i++) {
         char k[32], v[32];
         int kl = snprintf(k, sizeof k, "k:%d", i), vl = snprintf(v, sizeof v, "v:%d:x", i);
@@ -542,7 +556,7 @@ static void phase_leaks(long iterations, long rss_bound_kib) {
     long after = rss_kib();
     uint64_t end = store_outstanding_buffers();
     CHECK(store_close(h));
-    printf("stress: leaks: %ld iterations x 6 buffer calls (+1 failing) in %.1f s: outstanding buffers %llu -> %llu, "
+    printf("stress: leaks: %ld iterations x 10 buffer calls (+1 failing) in %.1f s: outstanding buffers %llu -> %llu, "
            "VmRSS %ld -> %ld KiB (%+ld KiB, bound %ld KiB)\n",
            iterations, dt, (unsigned long long)start, (unsigned long long)end, before, after, after - before,
            rss_bound_kib);
@@ -560,7 +574,7 @@ int main(int argc, char **argv) {
     phase_concurrency(dir, seconds);
     phase_lifecycle(dir);
     /* The bound: a leak of one smallest result buffer (4 bytes, a 32-byte
-     * malloc chunk) per call would be 6 x 32 x 200k = 37.5 MiB; the Go heap
+     * malloc chunk) per call would be 10 x 32 x 200k = 61 MiB; the Go heap
      * and malloc arenas settle during the warm-up and move by a few MiB. */
     phase_leaks(iterations, 8 * 1024);
     alarm(0);
