@@ -22,6 +22,7 @@ var (
 	dataMu    sync.Mutex
 	dataCache = map[string]*dataset{}
 	treeCache = map[string]*Tree{}
+	posCache  = map[string][]float64{} // current positions of the items in a churned tree
 )
 
 func getData(kind string, n int) *dataset {
@@ -102,6 +103,7 @@ func getTree(kind string, n int, state string) *Tree {
 			}
 			t.Update(uint32(id), p, p)
 		}
+		posCache[key] = pos
 	}
 	treeCache[key] = t
 	return t
@@ -225,35 +227,48 @@ func BenchmarkNearestChurned(b *testing.B) {
 }
 
 // BenchmarkUpdate moves random items by a random step of up to 1 unit per
-// axis (on a private tree, so the cached ones stay as they are).
+// axis, on the churned tree (steady state: it keeps churning it).
 func BenchmarkUpdate(b *testing.B) {
+	forAll(b, func(b *testing.B, kind string, n int) {
+		t := getTree(kind, n, "churn")
+		pos := posCache[fmt.Sprintf("%s/%d/churn", kind, n)]
+		benchUpdate(b, t, pos, n)
+	})
+}
+
+// BenchmarkUpdateAfterLoad is BenchmarkUpdate on a freshly loaded tree, whose
+// full nodes split on the first moves out of their leaves.
+func BenchmarkUpdateAfterLoad(b *testing.B) {
 	forAll(b, func(b *testing.B, kind string, n int) {
 		d := getData(kind, n)
 		t := New(3)
 		ids, boxes := d.loadInput()
 		t.Load(ids, boxes)
-		pos := append([]float64(nil), d.pts...)
-		r := rand.New(rand.NewSource(11))
-		steps := make([]float64, 3*4096)
-		for i := range steps {
-			steps[i] = r.Float64()*2 - 1
-		}
-		order := make([]int, 1<<16)
-		for i := range order {
-			order[i] = r.Intn(n)
-		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			id := order[i&(1<<16-1)]
-			p := pos[3*id : 3*id+3]
-			s := steps[3*(i&4095):]
-			p[0] += s[0]
-			p[1] += s[1]
-			p[2] += s[2]
-			t.Update(uint32(id), p, p)
-		}
-		b.StopTimer()
-		b.ReportMetric(float64(t.MemoryBytes())/float64(n), "bytes/item")
+		benchUpdate(b, t, append([]float64(nil), d.pts...), n)
 	})
+}
+
+func benchUpdate(b *testing.B, t *Tree, pos []float64, n int) {
+	r := rand.New(rand.NewSource(11))
+	steps := make([]float64, 3*4096)
+	for i := range steps {
+		steps[i] = r.Float64()*2 - 1
+	}
+	order := make([]int, 1<<16)
+	for i := range order {
+		order[i] = r.Intn(n)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id := order[i&(1<<16-1)]
+		p := pos[3*id : 3*id+3]
+		s := steps[3*(i&4095):]
+		p[0] += s[0]
+		p[1] += s[1]
+		p[2] += s[2]
+		t.Update(uint32(id), p, p)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(t.MemoryBytes())/float64(n), "bytes/item")
 }

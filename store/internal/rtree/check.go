@@ -121,16 +121,16 @@ func (c *checker) node(n uint32, level int) error {
 			}
 			c.seenItem[kid] = true
 			c.items++
-			if int(kid) >= len(t.leafOf) || t.leafOf[kid] != n {
-				return fmt.Errorf("item %d is in leaf %d but its back pointer disagrees", kid, n)
+			if int(kid) >= len(t.leafOf) || t.leafOf[kid] != n || int(t.slotOf[kid]) != i {
+				return fmt.Errorf("item %d is in leaf %d slot %d but its back pointer disagrees", kid, n, i)
 			}
 			continue
 		}
 		if int(kid) >= len(t.nodes) {
 			return fmt.Errorf("node %d slot %d: child %d out of range", n, i, kid)
 		}
-		if p := t.nodes[kid].parent; p != n {
-			return fmt.Errorf("node %d has parent %d, but node %d holds it", kid, p, n)
+		if p, s := t.nodes[kid].parent, int(t.nodes[kid].slot); p != n || s != i {
+			return fmt.Errorf("node %d has parent %d slot %d, but node %d slot %d holds it", kid, p, s, n, i)
 		}
 		if kc := int(t.nodes[kid].count); kc < minEntries || kc > maxEntries {
 			return fmt.Errorf("node %d has %d entries, want %d..%d", kid, kc, minEntries, maxEntries)

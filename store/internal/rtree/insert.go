@@ -80,7 +80,7 @@ func (t *Tree) insertAt(n, kid uint32, min, max []float64) {
 		}
 		p := t.nodes[n].parent
 		t.nodeUnion(n, t.ubox)
-		t.setSlot(p, t.findSlot(p, n), t.ubox[:d], t.ubox[d:])
+		t.setSlot(p, int(t.nodes[n].slot), t.ubox[:d], t.ubox[d:])
 		t.nodeUnion(nn, t.nbox)
 		n, kid, emin, emax = p, nn, t.nbox[:d], t.nbox[d:]
 	}

@@ -13,7 +13,7 @@ func (t *Tree) Remove(id uint32) bool {
 		t.reset()
 		return true
 	}
-	t.takeOut(leaf, t.findSlot(leaf, id))
+	t.takeOut(leaf, int(t.slotOf[id]))
 	return true
 }
 
@@ -35,29 +35,29 @@ func (t *Tree) takeOut(n uint32, i int) {
 		t.collapseRoot()
 		return
 	}
-	p := t.nodes[n].parent
-	ps := t.findSlot(p, n)
-	onEdge := t.slotOnEdge(n, i, p, ps)
+	edge := t.slotOnEdge(n, i)
 	t.removeSlot(n, i)
 	if int(t.nodes[n].count) < minEntries {
 		t.condense(n)
-	} else if onEdge {
-		t.refitUp(n)
+	} else if edge != 0 {
+		t.shrinkUp(n, edge)
 	}
 }
 
-// slotOnEdge reports whether slot i of node n touches n's box, which is slot
-// ps of n's parent p; only such a slot can shrink n's box when it goes.
-func (t *Tree) slotOnEdge(n uint32, i int, p uint32, ps int) bool {
-	b := t.boxes[int(n)*t.stride:]
-	pb := t.boxes[int(p)*t.stride:]
-	for a := 0; a < t.dims; a++ {
-		lo, hi := 2*a*maxEntries, (2*a+1)*maxEntries
-		if b[lo+i] == pb[lo+ps] || b[hi+i] == pb[hi+ps] {
-			return true
+// slotOnEdge returns the mask (as for shrinkUp) of the coordinates where
+// slot i of the non-root node n touches n's box; only those can shrink when
+// the slot goes or moves inward.
+func (t *Tree) slotOnEdge(n uint32, i int) uint64 {
+	p, ps := t.nodes[n].parent, int(t.nodes[n].slot)
+	b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+	pb := t.boxes[int(p)*t.stride : int(p+1)*t.stride]
+	var mask uint64
+	for c := 0; c < 2*t.dims; c++ {
+		if b[c*maxEntries+i] == pb[c*maxEntries+ps] {
+			mask |= 1 << c
 		}
 	}
-	return false
+	return mask
 }
 
 // condense restores the minimum fill from the underfull non-root node n
@@ -73,7 +73,7 @@ func (t *Tree) condense(n uint32) {
 		p := t.nodes[n].parent
 		t.nodeUnion(n, u)
 		s, ss := t.bestSibling(p, n, u)
-		ns := t.findSlot(p, n)
+		ns := int(t.nodes[n].slot)
 		cn, cs := int(t.nodes[n].count), int(t.nodes[s].count)
 		if cn+cs <= maxEntries {
 			for i := 0; i < cn; i++ {

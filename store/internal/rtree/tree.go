@@ -3,6 +3,7 @@ package rtree
 import (
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 const (
@@ -25,6 +26,7 @@ type node struct {
 	parent uint32 // parent node number, noNode for the root
 	count  uint8  // number of used slots
 	level  uint8  // 0 for leaves; freeLevel for nodes on the free list
+	slot   uint8  // this node's slot in its parent, so no upward step scans
 }
 
 // Tree is an R-tree over axis-aligned boxes in a fixed number of dimensions
@@ -41,6 +43,7 @@ type Tree struct {
 	kids   []uint32  // maxEntries slots per node: child node numbers or item ids
 	boxes  []float64 // stride floats per node, per axis: mins of slots, then maxes
 	leafOf []uint32  // item id -> leaf node holding it, noNode if absent
+	slotOf []uint8   // item id -> its slot in that leaf
 	free   []uint32  // node numbers available for reuse
 
 	// Scratch for write methods only (they have exclusive access). Read
@@ -89,8 +92,7 @@ func (t *Tree) Box(id uint32, min, max []float64) bool {
 		return false
 	}
 	n := t.leafOf[id]
-	i := t.findSlot(n, id)
-	t.getSlot(n, i, min[:t.dims], max[:t.dims])
+	t.getSlot(n, int(t.slotOf[id]), min[:t.dims], max[:t.dims])
 	return true
 }
 
@@ -106,11 +108,12 @@ func (t *Tree) Clear() {
 		t.leafOf[i] = noNode
 	}
 	t.leafOf = t.leafOf[:0]
+	t.slotOf = t.slotOf[:0]
 }
 
 // MemoryBytes is the bytes held by the tree's arrays (capacity, not length).
 func (t *Tree) MemoryBytes() int {
-	b := cap(t.nodes)*8 + cap(t.kids)*4 + cap(t.boxes)*8 + cap(t.leafOf)*4 + cap(t.free)*4
+	b := cap(t.nodes)*8 + cap(t.kids)*4 + cap(t.boxes)*8 + cap(t.leafOf)*4 + cap(t.slotOf) + cap(t.free)*4
 	b += (cap(t.sbox) + cap(t.pre) + cap(t.suf) + cap(t.ubox) + cap(t.nbox) + cap(t.rbox)) * 8
 	b += cap(t.orphans) * 4
 	return b
@@ -138,6 +141,11 @@ func (t *Tree) growIDs(id uint32) {
 		t.leafOf = t.leafOf[:int(id)+1]
 	} else {
 		t.leafOf = append(t.leafOf, make([]uint32, int(id)+1-n)...)
+	}
+	if int(id) < cap(t.slotOf) {
+		t.slotOf = t.slotOf[:int(id)+1]
+	} else {
+		t.slotOf = append(t.slotOf[:n], make([]uint8, int(id)+1-n)...)
 	}
 	for i := n; i < len(t.leafOf); i++ {
 		t.leafOf[i] = noNode
@@ -169,7 +177,8 @@ func (t *Tree) freeNode(n uint32) {
 	t.free = append(t.free, n)
 }
 
-// findSlot returns the slot of kid in node n (kid must be there).
+// findSlot returns the slot of kid in node n by scanning (kid must be
+// there). The hot paths use node.slot and slotOf instead.
 func (t *Tree) findSlot(n, kid uint32) int {
 	k := t.kids[int(n)*maxEntries : int(n)*maxEntries+int(t.nodes[n].count)]
 	for i, v := range k {
@@ -218,8 +227,10 @@ func (t *Tree) addEntry(n, kid uint32, min, max []float64) {
 	t.nodes[n].count++
 	if t.nodes[n].level == 0 {
 		t.leafOf[kid] = n
+		t.slotOf[kid] = uint8(i)
 	} else {
 		t.nodes[kid].parent = n
+		t.nodes[kid].slot = uint8(i)
 	}
 }
 
@@ -231,7 +242,13 @@ func (t *Tree) removeSlot(n uint32, i int) {
 		for j := 0; j < 2*t.dims; j++ {
 			b[j*maxEntries+i] = b[j*maxEntries+last]
 		}
-		t.kids[int(n)*maxEntries+i] = t.kids[int(n)*maxEntries+last]
+		kid := t.kids[int(n)*maxEntries+last]
+		t.kids[int(n)*maxEntries+i] = kid
+		if t.nodes[n].level == 0 {
+			t.slotOf[kid] = uint8(i)
+		} else {
+			t.nodes[kid].slot = uint8(i)
+		}
 	}
 	t.nodes[n].count--
 }
@@ -260,26 +277,46 @@ func (t *Tree) nodeUnion(n uint32, box []float64) {
 }
 
 // refitUp recomputes the exact box of n (and of its ancestors while they
-// change) into the parent slots. Used after entries shrink or disappear.
+// change) into the parent slots.
 func (t *Tree) refitUp(n uint32) {
-	d := t.dims
-	u := t.ubox
-	for n != t.root {
+	t.shrinkUp(n, 1<<(2*t.dims)-1)
+}
+
+// shrinkUp recomputes the coordinates of n's box flagged in mask (bit c is
+// row c of the slot layout: 2a the min of axis a, 2a+1 its max) and carries
+// those that changed up to the ancestors. After a slot shrinks or goes, only
+// the coordinates where it lay on the edge can change, so most moves touch
+// one or two of the 2*dims coordinates.
+func (t *Tree) shrinkUp(n uint32, mask uint64) {
+	for n != t.root && mask != 0 {
 		p := t.nodes[n].parent
-		i := t.findSlot(p, n)
-		t.nodeUnion(n, u)
-		b := t.boxes[int(p)*t.stride:]
-		same := true
-		for a := 0; a < d; a++ {
-			if b[2*a*maxEntries+i] != u[a] || b[(2*a+1)*maxEntries+i] != u[d+a] {
-				same = false
-				break
+		i := int(t.nodes[n].slot)
+		cnt := int(t.nodes[n].count)
+		b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+		pb := t.boxes[int(p)*t.stride : int(p+1)*t.stride]
+		for m := mask; m != 0; m &= m - 1 {
+			c := bits.TrailingZeros64(m)
+			row := b[c*maxEntries : c*maxEntries+cnt]
+			v := row[0]
+			if c&1 == 0 {
+				for _, x := range row[1:] {
+					if x < v {
+						v = x
+					}
+				}
+			} else {
+				for _, x := range row[1:] {
+					if x > v {
+						v = x
+					}
+				}
+			}
+			if pb[c*maxEntries+i] == v {
+				mask &^= 1 << c
+			} else {
+				pb[c*maxEntries+i] = v
 			}
 		}
-		if same {
-			return
-		}
-		t.setSlot(p, i, u[:d], u[d:])
 		n = p
 	}
 }
@@ -289,7 +326,7 @@ func (t *Tree) refitUp(n uint32) {
 func (t *Tree) extendUp(n uint32, min, max []float64) {
 	for n != t.root {
 		p := t.nodes[n].parent
-		i := t.findSlot(p, n)
+		i := int(t.nodes[n].slot)
 		b := t.boxes[int(p)*t.stride:]
 		changed := false
 		for a := range min {

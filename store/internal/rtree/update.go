@@ -16,26 +16,30 @@ func (t *Tree) Update(id uint32, min, max []float64) {
 		panic(fmt.Sprintf("rtree: Update of absent id %d", id))
 	}
 	leaf := t.leafOf[id]
-	i := t.findSlot(leaf, id)
+	i := int(t.slotOf[id])
 	if leaf == t.root {
 		t.setSlot(leaf, i, min, max)
 		return
 	}
 	p := t.nodes[leaf].parent
-	ls := t.findSlot(p, leaf)
-	if t.slotContains(p, ls, min, max) {
-		lb := t.boxes[int(p)*t.stride:]
-		b := t.boxes[int(leaf)*t.stride:]
-		shrinks := false
+	if t.slotContains(p, int(t.nodes[leaf].slot), min, max) {
+		// Only coordinates that were on the leaf's edge and move inward can
+		// shrink the leaf's box; the new box cannot grow it.
+		edge := t.slotOnEdge(leaf, i)
+		b := t.boxes[int(leaf)*t.stride : int(leaf+1)*t.stride]
+		var moved uint64
 		for a := range min {
-			jm, jx := 2*a*maxEntries, (2*a+1)*maxEntries
-			if (b[jm+i] == lb[jm+ls] && min[a] != b[jm+i]) || (b[jx+i] == lb[jx+ls] && max[a] != b[jx+i]) {
-				shrinks = true
+			lo, hi := 2*a*maxEntries+i, (2*a+1)*maxEntries+i
+			if b[lo] != min[a] {
+				moved |= 1 << (2 * a)
 			}
-			b[jm+i], b[jx+i] = min[a], max[a]
+			if b[hi] != max[a] {
+				moved |= 1 << (2*a + 1)
+			}
+			b[lo], b[hi] = min[a], max[a]
 		}
-		if shrinks {
-			t.refitUp(leaf)
+		if edge&moved != 0 {
+			t.shrinkUp(leaf, edge&moved)
 		}
 		return
 	}
@@ -44,7 +48,7 @@ func (t *Tree) Update(id uint32, min, max []float64) {
 	x := p
 	for x != t.root {
 		pp := t.nodes[x].parent
-		if t.slotContains(pp, t.findSlot(pp, x), min, max) {
+		if t.slotContains(pp, int(t.nodes[x].slot), min, max) {
 			break
 		}
 		x = pp
