@@ -1,9 +1,5 @@
 package store
 
-import (
-	"math"
-)
-
 // Many queries in one call: a game server asks the same question for every
 // player each tick, and one call per player costs a transaction (and, from
 // C, a crossing and a buffer) each. The batch forms run every query in one
@@ -76,38 +72,6 @@ func (tx *Tx) NearbyMany(index string, points [][]float64, k int, maxDist float6
 	return nil
 }
 
-// Pair is one answer of Pairs: two items and the Euclidean distance between
-// their boxes (0 where they touch or overlap).
-type Pair struct {
-	KeyA, ValueA string
-	KeyB, ValueB string
-	Dist         float64
-}
-
-// Pairs calls fn for every pair of distinct live items of the spatial index
-// whose boxes are within maxDist of each other: "who is near whom" in one
-// call. Each pair comes once. With an empty pattern the first key of a pair
-// is the smaller one (in byte order); with a pattern (BuntDB's glob syntax)
-// only pairs where at least one key matches come, the matching key first,
-// and the smaller first when both match: "players against everything".
-// Pairs come in no particular order. Distances are taken over the
-// dimensions both items have. maxDist must be finite and >= 0.
-func (tx *Tx) Pairs(index string, maxDist float64, pattern string, fn func(p Pair) bool) error {
-	if err := tx.check(false); err != nil {
-		return err
-	}
-	if math.IsNaN(maxDist) || math.IsInf(maxDist, 0) || maxDist < 0 {
-		return invalidf("maximum distance %g: want a finite number >= 0", maxDist)
-	}
-	d, err := tx.spatialIndex(index)
-	if err != nil {
-		return err
-	}
-	tx.iterating++
-	defer func() { tx.iterating-- }()
-	return tx.pairs(d, maxDist, pattern, fn)
-}
-
 // checkSpatial reports whether index names a spatial index usable by tx.
 func (tx *Tx) checkSpatial(index string) error {
 	if err := tx.check(false); err != nil {
@@ -131,9 +95,4 @@ func (db *DB) WithinMany(index string, boxes []Rect, limit int, fn func(q int, k
 func (db *DB) NearbyMany(index string, points [][]float64, k int, maxDist float64,
 	fn func(q int, key, value string, dist float64) bool) error {
 	return db.view(func(tx *Tx) error { return tx.NearbyMany(index, points, k, maxDist, fn) })
-}
-
-// Pairs runs Tx.Pairs in a read transaction of its own.
-func (db *DB) Pairs(index string, maxDist float64, pattern string, fn func(p Pair) bool) error {
-	return db.view(func(tx *Tx) error { return tx.Pairs(index, maxDist, pattern, fn) })
 }

@@ -1,10 +1,11 @@
 package store
 
 import (
-	"encoding/binary"
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidwall/buntdb"
 	"github.com/tidwall/gjson"
@@ -53,35 +54,6 @@ func (r Rect) validate(query bool) error {
 	return nil
 }
 
-// contains reports whether r holds all of o, over the dimensions both have.
-func (r Rect) contains(o Rect) bool {
-	n := min(len(r.Min), len(o.Min))
-	for i := 0; i < n; i++ {
-		if o.Min[i] < r.Min[i] || o.Max[i] > r.Max[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// distance is the Euclidean distance from point to the box (0 inside), over
-// the dimensions both have: the distance BuntDB's nearest-first search
-// reports.
-func (r Rect) distance(point []float64) float64 {
-	var sum float64
-	for i := 0; i < len(point) && i < len(r.Min); i++ {
-		var d float64
-		switch p := point[i]; {
-		case p < r.Min[i]:
-			d = r.Min[i] - p
-		case p > r.Max[i]:
-			d = p - r.Max[i]
-		}
-		sum += d * d
-	}
-	return math.Sqrt(sum)
-}
-
 // String gives the box as BuntDB's rect text: "[1 2 3]" for a point,
 // "[1 2],[3 4]" for a box.
 func (r Rect) String() string {
@@ -112,168 +84,224 @@ func (r Rect) String() string {
 // "[x y ...],[x y ...]" a box. Unlike BuntDB's lenient reader it refuses
 // anything else instead of reading it as an empty or swapped box.
 func ParseRect(s string) (Rect, error) {
-	s = strings.TrimSpace(s)
-	first, rest, isBox := strings.Cut(s, ",")
-	lo, err := parseCoords(strings.TrimSpace(first))
+	coords, dims, err := appendRectText(nil, s)
 	if err != nil {
 		return Rect{}, err
 	}
-	hi := lo
-	if isBox {
-		if hi, err = parseCoords(strings.TrimSpace(rest)); err != nil {
-			return Rect{}, err
-		}
-	}
-	r := Rect{Min: lo, Max: hi}
-	return r, r.validate(false)
-}
-
-func parseCoords(s string) ([]float64, error) {
-	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
-		return nil, geometryf("rect text %q: want [x y ...] or [x y ...],[x y ...]", truncate(s))
-	}
-	fields := strings.Fields(s[1 : len(s)-1])
-	coords := make([]float64, len(fields))
-	for i, f := range fields {
-		v, err := strconv.ParseFloat(f, 64)
-		if err != nil {
-			return nil, geometryf("rect text: %q is not a number", truncate(f))
-		}
-		coords[i] = v
-	}
-	return coords, nil
+	return Box(coords[:dims], coords[dims:]), nil
 }
 
 // readGeometry reads an item's box from its value: through a gjson path when
 // path is set, otherwise from the whole value as rect text.
 func readGeometry(value, path string) (Rect, error) {
-	if len(value) > 0 && value[0] == queryTag {
-		// gjson skips a leading NUL, but rect would take the value for a
-		// query (see queryTag) and read garbage or panic.
-		return Rect{}, geometryf("the value starts with a NUL byte")
+	coords, dims, err := appendGeometry(nil, value, path)
+	if err != nil {
+		return Rect{}, err
 	}
-	if path == "" {
-		return ParseRect(value)
-	}
-	res := gjson.Get(value, path)
-	var r Rect
-	switch {
-	case !res.Exists():
-		return Rect{}, geometryf("no geometry at path %q", path)
-	case res.Type == gjson.String:
-		return ParseRect(res.Str)
-	case res.IsArray():
-		var err error
-		if r, err = arrayGeometry(res); err != nil {
-			return Rect{}, err
-		}
-	case res.IsObject():
-		p, err := objectPoint(res)
-		if err != nil {
-			return Rect{}, err
-		}
-		r = Point(p...)
-	default:
-		return Rect{}, geometryf("value at path %q is %s, want an array, object or rect text", path, res.Type)
-	}
-	return r, r.validate(false)
+	return Box(coords[:dims], coords[dims:]), nil
 }
 
-// arrayGeometry reads [x, y, z] as a point and [[min...], [max...]] as a box.
-func arrayGeometry(res gjson.Result) (Rect, error) {
-	var nums []float64
-	var arrays [][]float64
+// appendGeometry reads an item's box from its value, as readGeometry, and
+// appends it to dst: the dims coordinates of the minimum, then the dims of
+// the maximum. Writes parse into a buffer they reuse, so reading geometry
+// allocates nothing.
+func appendGeometry(dst []float64, value, path string) ([]float64, int, error) {
+	if len(value) > 0 && value[0] == 0 {
+		// gjson skips a leading NUL, which would let a binary value pass
+		// for JSON; geometry is text, so such a value is refused.
+		return dst, 0, geometryf("the value starts with a NUL byte")
+	}
+	if path == "" {
+		return appendRectText(dst, value)
+	}
+	res := gjson.Get(value, path)
+	start := len(dst)
+	var err error
+	switch {
+	case !res.Exists():
+		return dst, 0, geometryf("no geometry at path %q", path)
+	case res.Type == gjson.String:
+		return appendRectText(dst, res.Str)
+	case res.IsArray():
+		dst, err = appendArrayGeometry(dst, res)
+	case res.IsObject():
+		dst, err = appendObjectPoint(dst, res)
+	default:
+		return dst, 0, geometryf("value at path %q is %s, want an array, object or rect text", path, res.Type)
+	}
+	if err != nil {
+		return dst[:start], 0, err
+	}
+	return checkAppended(dst, start)
+}
+
+// checkAppended validates the box appended to dst from start as a stored
+// item's geometry and returns its number of dimensions.
+func checkAppended(dst []float64, start int) ([]float64, int, error) {
+	n := (len(dst) - start) / 2
+	r := Box(dst[start:start+n], dst[start+n:])
+	if err := r.validate(false); err != nil {
+		return dst[:start], 0, err
+	}
+	return dst, n, nil
+}
+
+// appendRectText reads rect text (see ParseRect) into dst.
+func appendRectText(dst []float64, s string) ([]float64, int, error) {
+	start := len(dst)
+	s = strings.TrimSpace(s)
+	first, rest, isBox := strings.Cut(s, ",")
+	dst, err := appendCoords(dst, strings.TrimSpace(first))
+	if err != nil {
+		return dst[:start], 0, err
+	}
+	n := len(dst) - start
+	if isBox {
+		if dst, err = appendCoords(dst, strings.TrimSpace(rest)); err != nil {
+			return dst[:start], 0, err
+		}
+		if m := len(dst) - start - n; m != n {
+			return dst[:start], 0, geometryf("min has %d dimensions and max has %d", n, m)
+		}
+	} else {
+		dst = append(dst, dst[start:start+n]...)
+	}
+	return checkAppended(dst, start)
+}
+
+// appendCoords reads "[x y ...]": numbers separated by white space.
+func appendCoords(dst []float64, s string) ([]float64, error) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return dst, geometryf("rect text %q: want [x y ...] or [x y ...],[x y ...]", truncate(s))
+	}
+	s = s[1 : len(s)-1]
+	for n := 0; ; n++ {
+		f, rest := nextField(s)
+		if f == "" {
+			return dst, nil
+		}
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return dst, geometryf("rect text: %q is not a number", truncate(f))
+		}
+		if n > 4*MaxDims { // enough to say how many dimensions are too many
+			return dst, geometryf("more than %d dimensions", MaxDims)
+		}
+		dst = append(dst, v)
+		s = rest
+	}
+}
+
+// nextField splits off the first field of s as strings.Fields would, without
+// allocating: ASCII white space on the fast path, Unicode otherwise.
+func nextField(s string) (field, rest string) {
+	i := 0
+	for i < len(s) && asciiSpace(s[i]) {
+		i++
+	}
+	s = s[i:]
+	for j := 0; j < len(s); j++ {
+		if s[j] >= utf8.RuneSelf {
+			return unicodeField(s)
+		}
+		if asciiSpace(s[j]) {
+			return s[:j], s[j:]
+		}
+	}
+	return s, ""
+}
+
+func unicodeField(s string) (field, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// appendArrayGeometry reads [x, y, z] as a point and [[min...], [max...]] as
+// a box.
+func appendArrayGeometry(dst []float64, res gjson.Result) ([]float64, error) {
+	start := len(dst)
+	nums, arrays := 0, 0
+	var lens [2]int
 	var err error
 	res.ForEach(func(_, v gjson.Result) bool {
 		switch {
-		case v.Type == gjson.Number && arrays == nil:
-			nums = append(nums, v.Num)
-		case v.IsArray() && nums == nil:
-			var c []float64
-			if c, err = numberArray(v); err == nil {
-				arrays = append(arrays, c)
+		case v.Type == gjson.Number && arrays == 0:
+			dst = append(dst, v.Num)
+			nums++
+		case v.IsArray() && nums == 0:
+			before := len(dst)
+			if dst, err = appendNumberArray(dst, v); err == nil {
+				if arrays < 2 {
+					lens[arrays] = len(dst) - before
+				}
+				arrays++
 			}
 		default:
 			err = geometryf("array mixes numbers and other values")
+		}
+		if err == nil && len(dst)-start > 4*MaxDims {
+			err = geometryf("more than %d dimensions", MaxDims)
 		}
 		return err == nil
 	})
 	switch {
 	case err != nil:
-		return Rect{}, err
-	case nums != nil:
-		return Point(nums...), nil
-	case len(arrays) == 2:
-		return Box(arrays[0], arrays[1]), nil
+		return dst[:start], err
+	case nums > 0:
+		return append(dst, dst[start:]...), nil
+	case arrays == 2 && lens[0] != lens[1]:
+		return dst[:start], geometryf("min has %d dimensions and max has %d", lens[0], lens[1])
+	case arrays == 2:
+		return dst, nil
 	}
-	return Rect{}, geometryf("want [x, y, ...] or [[min...], [max...]]")
+	return dst[:start], geometryf("want [x, y, ...] or [[min...], [max...]]")
 }
 
-func numberArray(res gjson.Result) ([]float64, error) {
-	var out []float64
+func appendNumberArray(dst []float64, res gjson.Result) ([]float64, error) {
+	start := len(dst)
 	var err error
 	res.ForEach(func(_, v gjson.Result) bool {
 		if v.Type != gjson.Number {
 			err = geometryf("coordinate %s is not a number", truncate(v.Raw))
 			return false
 		}
-		out = append(out, v.Num)
-		return true
+		dst = append(dst, v.Num)
+		return len(dst)-start <= 4*MaxDims
 	})
-	return out, err
+	return dst, err
 }
 
-// objectPoint reads {"x": 1, "y": 2, "z": 3}: x, then y, then z, each a
-// number, with no gap.
-func objectPoint(res gjson.Result) ([]float64, error) {
+// appendObjectPoint reads {"x": 1, "y": 2, "z": 3}: x, then y, then z, each
+// a number, with no gap.
+func appendObjectPoint(dst []float64, res gjson.Result) ([]float64, error) {
+	start := len(dst)
 	axes := [...]string{"x", "y", "z"}
-	var out []float64
 	for i, axis := range axes {
 		v := res.Get(axis)
 		if !v.Exists() {
 			for _, later := range axes[i+1:] {
 				if res.Get(later).Exists() {
-					return nil, geometryf("object has %s without %s", later, axis)
+					return dst[:start], geometryf("object has %s without %s", later, axis)
 				}
 			}
 			break
 		}
 		if v.Type != gjson.Number {
-			return nil, geometryf("%s is not a number", axis)
+			return dst[:start], geometryf("%s is not a number", axis)
 		}
-		out = append(out, v.Num)
+		dst = append(dst, v.Num)
 	}
-	if len(out) == 0 {
-		return nil, geometryf("object has no numeric x")
+	if len(dst) == start {
+		return dst, geometryf("object has no numeric x")
 	}
-	return out, nil
-}
-
-// A query reaches BuntDB's R-tree through the index's rect function, which
-// takes a string. Queries are encoded in binary behind a NUL byte: no stored
-// value can start that way, because every stored value under a spatial index
-// was read as JSON or rect text before it was written.
-const queryTag = '\x00'
-
-func encodeQuery(r Rect) string {
-	buf := make([]byte, 2, 2+16*len(r.Min))
-	buf[0], buf[1] = queryTag, byte(len(r.Min))
-	for _, v := range r.Min {
-		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
-	}
-	for _, v := range r.Max {
-		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
-	}
-	return string(buf)
-}
-
-func decodeQuery(s string) (min, max []float64) {
-	n := int(s[1])
-	coords := make([]float64, 2*n)
-	for i := range coords {
-		coords[i] = math.Float64frombits(binary.LittleEndian.Uint64([]byte(s[2+8*i : 10+8*i])))
-	}
-	return coords[:n], coords[n:]
+	return append(dst, dst[start:]...), nil
 }
 
 func truncate(s string) string {
@@ -281,23 +309,6 @@ func truncate(s string) string {
 		return s[:40] + "..."
 	}
 	return s
-}
-
-// boxDistance is the Euclidean distance between two boxes (0 where they
-// touch or overlap), over the dimensions both have.
-func boxDistance(a, b Rect) float64 {
-	var sum float64
-	for i := 0; i < len(a.Min) && i < len(b.Min); i++ {
-		var d float64
-		switch {
-		case a.Max[i] < b.Min[i]:
-			d = b.Min[i] - a.Max[i]
-		case b.Max[i] < a.Min[i]:
-			d = a.Min[i] - b.Max[i]
-		}
-		sum += d * d
-	}
-	return math.Sqrt(sum)
 }
 
 func matchKey(key, pattern string) bool {

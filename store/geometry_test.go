@@ -218,26 +218,31 @@ func TestRectValidate(t *testing.T) {
 	}
 }
 
-func TestQueryEncoding(t *testing.T) {
-	r := Box([]float64{-1.5, math.Inf(-1), 0}, []float64{2, math.Inf(1), math.MaxFloat64})
-	s := encodeQuery(r)
-	if s[0] != queryTag {
-		t.Fatalf("encoded query starts with %q", s[0])
+// TestAppendGeometryAppends: geometry parsed into a shared buffer lands
+// after what is there, leaves it alone on a refusal, and allocates nothing.
+func TestAppendGeometryAppends(t *testing.T) {
+	buf := []float64{7, 7}
+	buf, dims, err := appendGeometry(buf, `{"p":[[1,2],[3,4]]}`, "p")
+	if err != nil || dims != 2 || !reflect.DeepEqual(buf, []float64{7, 7, 1, 2, 3, 4}) {
+		t.Fatalf("box: %v %d %v", buf, dims, err)
 	}
-	min, max := decodeQuery(s)
-	if !reflect.DeepEqual(min, r.Min) || !reflect.DeepEqual(max, r.Max) {
-		t.Fatalf("decode(encode(%+v)) = %v, %v", r, min, max)
+	buf, dims, err = appendGeometry(buf, "[5 6 7]", "")
+	if err != nil || dims != 3 || !reflect.DeepEqual(buf[6:], []float64{5, 6, 7, 5, 6, 7}) {
+		t.Fatalf("point: %v %d %v", buf, dims, err)
 	}
-	// The index's rect function hands queries back untouched, for either
-	// kind of spatial index.
-	for _, path := range []string{"", "pos"} {
-		d := &indexDef{IndexInfo: IndexInfo{Name: "g", Pattern: "*", Kind: indexSpatial, Path: path}}
-		min, max = d.rect(encodeQuery(Point(make20(3)...)))
-		if len(min) != 20 || !reflect.DeepEqual(min, max) || min[19] != 3 {
-			t.Fatalf("rect(query) = %v, %v", min, max)
+	for _, bad := range []struct{ v, path string }{
+		{"[1 2],[3]", ""}, {`{"p":[[1,2],[3]]}`, "p"}, {`{"p":[1,"a"]}`, "p"}, {`{"p":{"y":1}}`, "p"},
+		{"[1 2],[0 0]", ""}, {`{"p":[1,2,` + strings.Repeat("1,", 100) + `1]}`, "p"},
+	} {
+		n := len(buf)
+		if buf, _, err = appendGeometry(buf, bad.v, bad.path); err == nil || len(buf) != n {
+			t.Fatalf("%q: err %v, buffer %d -> %d", bad.v, err, n, len(buf))
 		}
-		if min, max := d.rect("garbage"); min != nil || max != nil {
-			t.Fatalf("rect(garbage) = %v, %v; want no box", min, max)
+	}
+	for _, c := range []struct{ v, path string }{{"[1.5 2 3]", ""}, {`{"pos":[1,2,3]}`, "pos"}, {`{"pos":{"x":1,"y":2}}`, "pos"}} {
+		buf = buf[:0]
+		if allocs := testing.AllocsPerRun(100, func() { buf, _, _ = appendGeometry(buf[:0], c.v, c.path) }); allocs != 0 {
+			t.Errorf("appendGeometry(%q) allocates %v times", c.v, allocs)
 		}
 	}
 }

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"os"
-	"sync/atomic"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/tidwall/buntdb"
 )
@@ -63,33 +64,10 @@ func (i IndexInfo) Spatial() bool { return i.Kind == indexSpatial }
 type indexDef struct {
 	IndexInfo
 	order func(a, b string) bool // nil for a spatial index
-	// dims has bit n-1 set once an item of n dimensions has entered the
-	// R-tree (it only grows). See Tx.Nearby.
-	dims atomic.Uint32
+	ix    *spatialIndex          // the R-trees of a spatial index; nil otherwise
 }
 
-// mixedDims reports whether the R-tree may hold items of different numbers
-// of dimensions.
-func (d *indexDef) mixedDims() bool { return bits.OnesCount32(d.dims.Load()) > 1 }
-
-func (d *indexDef) matches(key string) bool {
-	return d.Pattern == "*" || buntdb.Match(key, d.Pattern)
-}
-
-// rect is the function BuntDB calls to place a value in the R-tree. A value
-// it cannot read gets no box, which BuntDB skips; writes check geometry
-// before they reach here, so that happens only to queries' own strings.
-func (d *indexDef) rect(value string) (min, max []float64) {
-	if len(value) > 0 && value[0] == queryTag {
-		return decodeQuery(value)
-	}
-	r, err := readGeometry(value, d.Path)
-	if err != nil {
-		return nil, nil
-	}
-	d.dims.Or(1 << (len(r.Min) - 1))
-	return r.Min, r.Max
-}
+func (d *indexDef) matches(key string) bool { return matchKey(key, d.Pattern) }
 
 func (d *indexDef) less() func(a, b string) bool {
 	switch d.Kind {
@@ -178,32 +156,59 @@ func (db *DB) createIndex(info IndexInfo) error {
 // addIndex builds the index inside a writable transaction.
 func (tx *Tx) addIndex(info IndexInfo) error {
 	d := &indexDef{IndexInfo: info}
-	d.order = d.less()
-	var err error
 	if info.Spatial() {
-		var bad error
-		err = tx.engine.AscendKeys(info.Pattern, func(key, value string) bool {
-			if _, gerr := readGeometry(value, info.Path); gerr != nil {
-				bad = prefixErr(gerr, "index %q: existing key %q", info.Name, truncate(key))
-			}
-			return bad == nil
-		})
-		if bad != nil {
-			return bad
+		ix, err := tx.loadSpatial(info)
+		if err != nil {
+			return err
 		}
-		if err == nil {
-			err = tx.engine.CreateSpatialIndex(info.Name, info.Pattern, d.rect)
-		}
+		d.ix = ix
 	} else {
-		err = tx.engine.CreateIndex(info.Name, info.Pattern, d.order)
-	}
-	if err != nil {
-		return wrapEngine(err)
+		d.order = d.less()
+		if err := tx.engine.CreateIndex(info.Name, info.Pattern, d.order); err != nil {
+			return wrapEngine(err)
+		}
 	}
 	// Nothing below can fail, so the registry never names an index that a
 	// rollback took away.
 	tx.db.remember(d)
 	return nil
+}
+
+// loadSpatial builds the store's own index over the live items under the
+// definition's pattern, bulk-loaded. BuntDB holds no spatial index: its
+// R-tree is what this replaces. An item whose geometry cannot be read
+// refuses the index, naming the key.
+func (tx *Tx) loadSpatial(info IndexInfo) (*spatialIndex, error) {
+	ix := newSpatialIndex()
+	var b bulk
+	var coords []float64
+	var bad error
+	now := time.Now()
+	err := tx.engine.AscendKeys(info.Pattern, func(key, value string) bool {
+		var dims int
+		var gerr error
+		coords, dims, gerr = appendGeometry(coords[:0], value, info.Path)
+		if gerr != nil {
+			bad = prefixErr(gerr, "index %q: existing key %q", info.Name, truncate(key))
+			return false
+		}
+		var expires int64
+		if tx.db.mayExpire.Load() {
+			if ttl, err := tx.engine.TTL(key); err == nil && ttl > 0 {
+				expires = now.Add(ttl).UnixNano()
+			}
+		}
+		ix.add(&b, key, value, coords, dims, expires)
+		return true
+	})
+	if bad != nil {
+		return nil, bad
+	}
+	if err != nil {
+		return nil, wrapEngine(err)
+	}
+	ix.load(&b)
+	return ix, nil
 }
 
 // DropIndex removes an index; its items stay. An unknown name gives
@@ -217,12 +222,16 @@ func (db *DB) DropIndex(name string) error {
 		if !ok {
 			return fmt.Errorf("%w: %q", ErrNoIndex, name)
 		}
-		if err := tx.engine.DropIndex(name); err != nil {
-			return wrapEngine(err)
+		if !d.Spatial() {
+			if err := tx.engine.DropIndex(name); err != nil {
+				return wrapEngine(err)
+			}
 		}
 		db.forget(d)
 		if err := db.saveIndexes(); err != nil {
-			db.remember(d) // as the rollback puts BuntDB's index back
+			// The rollback puts BuntDB's index back; a spatial index was
+			// not touched.
+			db.remember(d)
 			return err
 		}
 		return nil
@@ -253,29 +262,13 @@ func (db *DB) forget(d *indexDef) {
 func (db *DB) Indexes() ([]IndexInfo, error) {
 	var out []IndexInfo
 	err := db.view(func(tx *Tx) error {
-		names, err := tx.engine.Indexes()
-		for _, n := range names {
-			if d, ok := db.indexes[n]; ok {
-				out = append(out, d.IndexInfo)
-			}
+		for _, d := range db.indexes {
+			out = append(out, d.IndexInfo)
 		}
-		return wrapEngine(err)
+		return nil
 	})
+	slices.SortFunc(out, func(a, b IndexInfo) int { return strings.Compare(a.Name, b.Name) })
 	return out, err
-}
-
-// checkGeometry refuses a write whose key falls under a spatial index that
-// cannot read its value.
-func (db *DB) checkGeometry(key, value string) error {
-	for _, d := range db.spatial {
-		if !d.matches(key) {
-			continue
-		}
-		if _, err := readGeometry(value, d.Path); err != nil {
-			return prefixErr(err, "key %q under spatial index %q", truncate(key), d.Name)
-		}
-	}
-	return nil
 }
 
 // The index definitions of a file store live in path+".idx", as JSON,

@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"time"
+
+	"github.com/tidwall/buntdb"
 )
 
 // ReadWriter is what both *DB and *Tx offer: on a DB each call runs in a
@@ -46,12 +48,15 @@ func (tx *Tx) Set(key, value string, ttl time.Duration) error {
 	if err := tx.check(true); err != nil {
 		return err
 	}
-	if err := tx.db.checkGeometry(key, value); err != nil {
+	defer tx.resetScratch()
+	if err := tx.geometries(key, value); err != nil {
 		return err
 	}
+	expires := expiresAt(ttl)
 	if _, _, err := tx.engine.Set(key, value, tx.db.ttlOptions(ttl)); err != nil {
 		return wrapEngine(err)
 	}
+	tx.spatialPut(key, value, tx.pendingGeoms(), expires)
 	tx.written(key, setRecordSize(key, value, ttl))
 	return nil
 }
@@ -78,6 +83,11 @@ func (tx *Tx) Delete(key string) error {
 		found = gerr == nil
 	}
 	_, err := tx.engine.Delete(key)
+	if err == nil || errors.Is(err, buntdb.ErrNotFound) {
+		// BuntDB removes an expired item too, though it reports it as not
+		// found; any other error removed nothing.
+		tx.spatialDelete(key)
+	}
 	if found {
 		tx.written(key, delRecordSize(key))
 	}
@@ -106,15 +116,24 @@ func (tx *Tx) SetMany(items []Item) error {
 	if err := tx.check(true); err != nil {
 		return err
 	}
+	// Read every item's geometry before writing any, so a refused item
+	// leaves nothing written; ends[i] is where item i's geometries end.
+	defer tx.resetScratch()
+	ends := make([]int32, len(items))
 	for i, it := range items {
-		if err := tx.db.checkGeometry(it.Key, it.Value); err != nil {
+		if err := tx.geometries(it.Key, it.Value); err != nil {
 			return prefixErr(err, "item %d", i)
 		}
+		ends[i] = int32(len(tx.pendingGeoms()))
 	}
-	for _, it := range items {
+	start := int32(0)
+	for i, it := range items {
+		expires := expiresAt(it.TTL)
 		if _, _, err := tx.engine.Set(it.Key, it.Value, tx.db.ttlOptions(it.TTL)); err != nil {
 			return wrapEngine(err)
 		}
+		tx.spatialPut(it.Key, it.Value, tx.pendingGeoms()[start:ends[i]], expires)
+		start = ends[i]
 		tx.written(it.Key, setRecordSize(it.Key, it.Value, it.TTL))
 	}
 	return nil

@@ -1,12 +1,17 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
+	"sync"
+
+	"spatialstore/store/internal/rtree"
 )
 
-// spatialIndex finds the R-tree called name.
+// spatialIndex finds the spatial index called name.
 func (tx *Tx) spatialIndex(name string) (*indexDef, error) {
 	d, ok := tx.db.indexes[name]
 	switch {
@@ -18,17 +23,6 @@ func (tx *Tx) spatialIndex(name string) (*indexDef, error) {
 		return nil, fmt.Errorf("%w: %q is a %s index, not a spatial one", ErrNoIndex, name, d.Kind)
 	}
 	return d, nil
-}
-
-// live reports whether key has not expired. BuntDB's R-tree keeps expired
-// items until its once-a-second sweep, so spatial results check each hit,
-// unless no item with a TTL was ever written.
-func (tx *Tx) live(key string) bool {
-	if !tx.db.mayExpire.Load() {
-		return true
-	}
-	_, err := tx.engine.TTL(key)
-	return err == nil
 }
 
 // Intersects calls fn for every item of the spatial index whose box touches
@@ -58,30 +52,67 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key
 	if limit < 0 {
 		return invalidf("negative limit %d", limit)
 	}
-	seen := 0
 	tx.iterating++
 	defer func() { tx.iterating-- }()
-	err = tx.engine.Intersects(index, encodeQuery(box), func(key, value string) bool {
-		if !tx.live(key) {
+	searchIndex(d.ix, box, limit, inside, fn)
+	return nil
+}
+
+// searchIndex runs a box query over every tree of ix. A tree of e
+// dimensions is asked with the box cut or padded to e dimensions: the
+// dimensions the box lacks are unbounded, those the items lack are
+// ignored. It reports false if fn stopped it.
+func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, fn func(key, value string) bool) bool {
+	now := ix.clock()
+	seen := 0
+	stopped := false
+	visit := func(id uint32) bool {
+		if !ix.live(id, now) {
 			return true
 		}
-		if inside {
-			r, err := readGeometry(value, d.Path)
-			if err != nil || !box.contains(r) {
-				return true
-			}
-		}
+		it := &ix.items[id]
 		seen++
-		return fn(key, value) && (limit == 0 || seen < limit)
-	})
-	return wrapEngine(err)
+		stopped = !fn(it.key, it.value)
+		return !stopped && (limit == 0 || seen < limit)
+	}
+	var lo, hi [MaxDims]float64
+	for _, e := range ix.present {
+		t := ix.trees[e]
+		if t.Len() == 0 {
+			continue
+		}
+		padQuery(box, e, &lo, &hi)
+		var more bool
+		if inside {
+			more = t.SearchWithin(lo[:e], hi[:e], visit)
+		} else {
+			more = t.Search(lo[:e], hi[:e], visit)
+		}
+		if !more {
+			return !stopped
+		}
+	}
+	return true
+}
+
+// padQuery writes box, cut or padded with unbounded dimensions to e
+// dimensions, into lo and hi.
+func padQuery(box Rect, e int, lo, hi *[MaxDims]float64) {
+	for i := 0; i < e; i++ {
+		if i < len(box.Min) {
+			lo[i], hi[i] = box.Min[i], box.Max[i]
+		} else {
+			lo[i], hi[i] = math.Inf(-1), math.Inf(1)
+		}
+	}
 }
 
 // Nearby calls fn for the items of the spatial index nearest to point,
 // nearest first, with the Euclidean distance from point to each item's box
-// (0 inside it). It stops after k items (0: no limit), at the first item
-// farther than maxDist (maxDist < 0: no bound), or when fn returns false.
-// With k = 0 and a maxDist it is a radius query.
+// (0 inside it), over the dimensions both have; equal distances come in
+// key order. It stops after k items (0: no limit), at the first item
+// farther than maxDist (maxDist < 0 or +Inf: no bound), or when fn returns
+// false. With k = 0 and a maxDist it is a radius query.
 func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
 	if err := tx.check(false); err != nil {
 		return err
@@ -98,90 +129,93 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()
+	nearbyIndex(d.ix, point, k, maxDist, fn)
+	return nil
+}
+
+func checkNearbyArgs(k int, maxDist float64) error {
 	switch {
-	case maxDist >= 0 && !math.IsInf(maxDist, 1):
-		return tx.nearbyWithin(d, index, point, k, maxDist, fn)
-	case d.mixedDims():
-		return tx.nearbySorted(index, point, k, fn)
+	case k < 0:
+		return invalidf("negative k %d", k)
+	case math.IsNaN(maxDist):
+		return invalidf("maximum distance is NaN")
 	}
-	seen := 0
-	err = tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
-		if !tx.live(key) {
-			return true
-		}
-		seen++
-		return fn(key, value, math.Sqrt(dist2)) && (k == 0 || seen < k)
-	})
-	return wrapEngine(err)
-}
-
-type nearHit struct {
-	key, value string
-	dist       float64
-}
-
-// nearbyWithin answers a bounded Nearby with a box search of the radius
-// around point, then sorts what lies within the radius. BuntDB's
-// nearest-first search allocates for every node it queues and costs about
-// ten times a box search of the same neighbourhood, so when the caller
-// bounds the distance the box search is the cheaper way.
-func (tx *Tx) nearbyWithin(d *indexDef, index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
-	lo, hi := make([]float64, len(point)), make([]float64, len(point))
-	for i, c := range point {
-		lo[i], hi[i] = c-maxDist, c+maxDist
-	}
-	var hits []nearHit
-	err := tx.engine.Intersects(index, encodeQuery(Box(lo, hi)), func(key, value string) bool {
-		r, err := readGeometry(value, d.Path)
-		if err != nil {
-			return true // never stored: writes check geometry first
-		}
-		if dist := r.distance(point); dist <= maxDist && tx.live(key) {
-			hits = append(hits, nearHit{key, value, dist})
-		}
-		return true
-	})
-	if err != nil {
-		return wrapEngine(err)
-	}
-	emitNearest(hits, k, fn)
 	return nil
 }
 
-// nearbySorted is an unbounded Nearby for an R-tree that holds items of
-// different numbers of dimensions. BuntDB keeps one tree per number of
-// dimensions and does not merge their nearest-first results in order (nor
-// stop their searches before returning when told to stop early), so read
-// every hit and sort.
-func (tx *Tx) nearbySorted(index string, point []float64, k int, fn func(key, value string, dist float64) bool) error {
-	var hits []nearHit
-	err := tx.engine.Nearby(index, encodeQuery(Point(point...)), func(key, value string, dist2 float64) bool {
-		if tx.live(key) {
-			hits = append(hits, nearHit{key, value, math.Sqrt(dist2)})
-		}
-		return true
-	})
-	if err != nil {
-		return wrapEngine(err)
-	}
-	emitNearest(hits, k, fn)
-	return nil
-}
+// neighbors holds a query's results; queries on many goroutines each take
+// their own from the pool, so no scratch space belongs to the index.
+type neighbors struct{ list []rtree.Neighbor }
 
-// emitNearest calls fn for the k nearest hits (0: all), nearest first; ties
-// go by key so the order does not depend on the tree's shape.
-func emitNearest(hits []nearHit, k int, fn func(key, value string, dist float64) bool) {
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].dist != hits[j].dist {
-			return hits[i].dist < hits[j].dist
+var neighborPool = sync.Pool{New: func() any { return new(neighbors) }}
+
+// nearbyIndex answers Nearby over every tree of ix, merging trees of
+// different numbers of dimensions by distance and key. It reports false if
+// fn stopped it.
+func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) bool {
+	if math.IsInf(maxDist, 1) {
+		maxDist = -1
+	}
+	nb := neighborPool.Get().(*neighbors)
+	defer func() {
+		if cap(nb.list) <= 1<<16 { // do not pin a huge result's memory
+			nb.list = nb.list[:0]
+			neighborPool.Put(nb)
 		}
-		return hits[i].key < hits[j].key
-	})
-	for i, h := range hits {
-		if (k > 0 && i >= k) || !fn(h.key, h.value, h.dist) {
-			return
+	}()
+	now := ix.clock()
+	// Expired items are still in the trees until the sweep removes them:
+	// they are skipped here, and when they took places among the k nearest,
+	// the search runs again with room for more.
+	want := k
+	var res []rtree.Neighbor
+	for {
+		res = nb.list[:0]
+		trees := 0
+		for _, e := range ix.present {
+			if t := ix.trees[e]; t.Len() > 0 {
+				res = t.Nearest(point[:min(len(point), e)], want, maxDist, ix.keyLess, res)
+				trees++
+			}
+		}
+		nb.list = res
+		if trees > 1 {
+			slices.SortFunc(res, func(a, b rtree.Neighbor) int {
+				if c := cmp.Compare(a.Dist, b.Dist); c != 0 {
+					return c
+				}
+				return strings.Compare(ix.items[a.ID].key, ix.items[b.ID].key)
+			})
+			if want > 0 && len(res) > want {
+				res = res[:want]
+			}
+		}
+		n, dropped := 0, 0
+		for _, h := range res {
+			if ix.live(h.ID, now) {
+				res[n] = h
+				n++
+			} else {
+				dropped++
+			}
+		}
+		exhausted := want == 0 || len(res) < want
+		res = res[:n]
+		if dropped == 0 || exhausted || n >= k {
+			break
+		}
+		want += 2 * dropped
+	}
+	for i, h := range res {
+		if k > 0 && i >= k {
+			break
+		}
+		it := &ix.items[h.ID]
+		if !fn(it.key, it.value, h.Dist) {
+			return false
 		}
 	}
+	return true
 }
 
 // Intersects runs Tx.Intersects in a read transaction of its own.
@@ -197,52 +231,4 @@ func (db *DB) Within(index string, box Rect, limit int, fn func(key, value strin
 // Nearby runs Tx.Nearby in a read transaction of its own.
 func (db *DB) Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
 	return db.view(func(tx *Tx) error { return tx.Nearby(index, point, k, maxDist, fn) })
-}
-
-func checkNearbyArgs(k int, maxDist float64) error {
-	switch {
-	case k < 0:
-		return invalidf("negative k %d", k)
-	case math.IsNaN(maxDist):
-		return invalidf("maximum distance is NaN")
-	}
-	return nil
-}
-
-// pairs is a temporary implementation: a box search around every item.
-func (tx *Tx) pairs(d *indexDef, maxDist float64, pattern string, fn func(p Pair) bool) error {
-	type it struct {
-		key, value string
-		r          Rect
-	}
-	var items []it
-	err := tx.engine.AscendKeys(d.Pattern, func(key, value string) bool {
-		if r, err := readGeometry(value, d.Path); err == nil && tx.live(key) {
-			items = append(items, it{key, value, r})
-		}
-		return true
-	})
-	if err != nil {
-		return wrapEngine(err)
-	}
-	for i := range items {
-		for j := i + 1; j < len(items); j++ {
-			a, b := items[i], items[j]
-			dist := boxDistance(a.r, b.r)
-			if dist > maxDist {
-				continue
-			}
-			ma, mb := pattern == "" || matchKey(a.key, pattern), pattern == "" || matchKey(b.key, pattern)
-			if !ma && !mb {
-				continue
-			}
-			if (ma && mb && b.key < a.key) || (!ma && mb) {
-				a, b = b, a
-			}
-			if !fn(Pair{a.key, a.value, b.key, b.value, dist}) {
-				return nil
-			}
-		}
-	}
-	return nil
 }

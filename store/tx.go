@@ -25,6 +25,9 @@ type Tx struct {
 	// refuses writes during its own scans but not during R-tree searches,
 	// where a write would change the tree under the search.
 	iterating int
+	// w is a writable transaction's undo log and scratch (undo.go), taken
+	// from a pool at its first write and given back when it ends.
+	w *writeState
 }
 
 // Begin opens a transaction. It waits while a writable transaction is open
@@ -84,10 +87,14 @@ func (tx *Tx) Commit() error {
 	if tx.writable {
 		err = tx.noteCommit()
 		if err == nil {
-			err = tx.engine.Commit()
+			err = tx.engine.Commit() // BuntDB rolls its part back if this fails
 		} else {
 			_ = tx.engine.Rollback()
 		}
+		if err != nil {
+			tx.undoSpatial()
+		}
+		tx.forgetUndo()
 	} else {
 		err = tx.engine.Rollback()
 	}
@@ -103,6 +110,7 @@ func (tx *Tx) Rollback() error {
 	if tx.engine == nil {
 		return ErrTxClosed
 	}
+	tx.undoSpatial()
 	err := tx.engine.Rollback()
 	tx.end()
 	return wrapEngine(err)
@@ -125,6 +133,7 @@ func (tx *Tx) noteCommit() error {
 }
 
 func (tx *Tx) end() {
+	tx.releaseWriteState()
 	tx.engine = nil
 	if tx.held {
 		tx.db.mu.Lock()

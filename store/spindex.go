@@ -1,0 +1,184 @@
+package store
+
+import (
+	"slices"
+	"time"
+
+	"spatialstore/store/internal/rtree"
+)
+
+// spatialIndex is the store's own index behind one spatial index
+// definition. BuntDB keeps keys, values, TTLs and the file; this keeps, for
+// the items under the index's pattern, an R-tree per number of dimensions
+// (usually just one) over small integer ids, and per id the item's key,
+// value and expiry, so a query answers from here without a B-tree lookup or
+// re-reading any value's geometry.
+//
+// Locking: it has no lock of its own. It changes only inside BuntDB write
+// transactions (Tx.Set, Tx.Delete and index creation), which exclude every
+// other transaction, and it is read only inside BuntDB transactions, read
+// ones sharing BuntDB's read lock. So readers never see a write in
+// progress, and a write transaction's changes are seen by its own reads at
+// once and by others only after it ends. A rollback undoes them from the
+// transaction's undo log (see undo.go) before BuntDB's lock is released.
+type spatialIndex struct {
+	ids   map[string]uint32 // key -> id
+	items []spatialItem     // by id
+	free  []uint32          // ids of removed items, for reuse
+	trees [MaxDims + 1]*rtree.Tree
+	// present lists the numbers of dimensions that have a tree, ascending.
+	present []int
+	// expiring counts the items with an expiry; while it is 0 queries
+	// skip the per-hit expiry check and the clock.
+	expiring int
+}
+
+type spatialItem struct {
+	key, value string // shared with BuntDB's copies: strings are immutable
+	expires    int64  // Unix nanoseconds; 0: never
+	dims       uint8  // 0: a free id
+}
+
+func newSpatialIndex() *spatialIndex {
+	return &spatialIndex{ids: map[string]uint32{}}
+}
+
+// tree returns the tree for items of dims dimensions, making it if needed.
+func (ix *spatialIndex) tree(dims int) *rtree.Tree {
+	if t := ix.trees[dims]; t != nil {
+		return t
+	}
+	t := rtree.New(dims)
+	ix.trees[dims] = t
+	i := 0
+	for i < len(ix.present) && ix.present[i] < dims {
+		i++
+	}
+	ix.present = append(ix.present, 0)
+	copy(ix.present[i+1:], ix.present[i:])
+	ix.present[i] = dims
+	return t
+}
+
+// alloc gives key an id and records its item; the caller puts it in a tree.
+func (ix *spatialIndex) alloc(key, value string, expires int64, dims int) uint32 {
+	it := spatialItem{key: key, value: value, expires: expires, dims: uint8(dims)}
+	var id uint32
+	if n := len(ix.free); n > 0 {
+		id = ix.free[n-1]
+		ix.free = ix.free[:n-1]
+		ix.items[id] = it
+	} else {
+		id = uint32(len(ix.items))
+		ix.items = append(ix.items, it)
+	}
+	ix.ids[key] = id
+	if expires != 0 {
+		ix.expiring++
+	}
+	return id
+}
+
+// put stores key's item with box coords (dims minima, then dims maxima),
+// replacing what key had.
+func (ix *spatialIndex) put(key, value string, coords []float64, dims int, expires int64) {
+	lo, hi := coords[:dims], coords[dims:2*dims]
+	id, ok := ix.ids[key]
+	if !ok {
+		id = ix.alloc(key, value, expires, dims)
+		ix.tree(dims).Insert(id, lo, hi)
+		return
+	}
+	it := &ix.items[id]
+	if it.expires != 0 {
+		ix.expiring--
+	}
+	if expires != 0 {
+		ix.expiring++
+	}
+	if int(it.dims) == dims {
+		ix.trees[dims].Update(id, lo, hi)
+	} else {
+		ix.trees[it.dims].Remove(id)
+		ix.tree(dims).Insert(id, lo, hi)
+	}
+	it.value, it.expires, it.dims = value, expires, uint8(dims)
+}
+
+// remove takes key out; it reports whether key was there.
+func (ix *spatialIndex) remove(key string) bool {
+	id, ok := ix.ids[key]
+	if !ok {
+		return false
+	}
+	it := &ix.items[id]
+	ix.trees[it.dims].Remove(id)
+	if it.expires != 0 {
+		ix.expiring--
+	}
+	*it = spatialItem{} // let go of the strings
+	delete(ix.ids, key)
+	ix.free = append(ix.free, id)
+	return true
+}
+
+// box copies id's box into dst (dims minima, then dims maxima).
+func (ix *spatialIndex) box(id uint32, dst []float64) []float64 {
+	d := int(ix.items[id].dims)
+	start := len(dst)
+	dst = slices.Grow(dst, 2*d)[:start+2*d]
+	ix.trees[d].Box(id, dst[start:start+d], dst[start+d:])
+	return dst
+}
+
+// clock is the time against which queries test expiry, or 0 when no item
+// can expire.
+func (ix *spatialIndex) clock() int64 {
+	if ix.expiring == 0 {
+		return 0
+	}
+	return time.Now().UnixNano()
+}
+
+// live reports whether id has not expired at now (see clock).
+func (ix *spatialIndex) live(id uint32, now int64) bool {
+	e := ix.items[id].expires
+	return now == 0 || e == 0 || now < e
+}
+
+// keyLess orders ids by key: ties in distance go by key, so results do not
+// depend on the tree's shape.
+func (ix *spatialIndex) keyLess(a, b uint32) bool { return ix.items[a].key < ix.items[b].key }
+
+// bulk is what a bulk load gathers: per number of dimensions, ids and
+// their boxes.
+type bulk struct {
+	ids   [MaxDims + 1][]uint32
+	boxes [MaxDims + 1][]float64
+}
+
+// add records key's item, whose box is coords, for load.
+func (ix *spatialIndex) add(b *bulk, key, value string, coords []float64, dims int, expires int64) {
+	id := ix.alloc(key, value, expires, dims)
+	b.ids[dims] = append(b.ids[dims], id)
+	b.boxes[dims] = append(b.boxes[dims], coords...)
+}
+
+// load builds the trees from what add gathered, packed rather than one
+// insert at a time: packed trees answer queries faster and build faster.
+func (ix *spatialIndex) load(b *bulk) {
+	for d := 1; d <= MaxDims; d++ {
+		if len(b.ids[d]) > 0 {
+			ix.tree(d).Load(b.ids[d], b.boxes[d])
+		}
+	}
+}
+
+// expiresAt turns a TTL into the Unix nanoseconds the spatial index keeps;
+// ttl <= 0 means none.
+func expiresAt(ttl time.Duration) int64 {
+	if ttl <= 0 {
+		return 0
+	}
+	return time.Now().Add(ttl).UnixNano()
+}
