@@ -1,9 +1,6 @@
 package rtree
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Load bulk-loads items into an empty tree (it panics otherwise): ids[i] has
 // box boxes[i*2*d : i*2*d+d] (min) and boxes[i*2*d+d : (i+1)*2*d] (max).
@@ -49,12 +46,17 @@ func (t *Tree) Load(ids []uint32, boxes []float64) {
 		t.kids = make([]uint32, 0, nodes*maxEntries)
 		t.boxes = make([]float64, 0, nodes*t.stride)
 	}
-	perm := make([]int32, n)
-	for i := range perm {
-		perm[i] = int32(i)
+	// The work rows hold each item's box and id, and are permuted in place:
+	// selection and the leaf writes then scan memory sequentially instead of
+	// chasing indices into boxes.
+	rl := 2*d + 1
+	rows := make([]float64, n*rl)
+	for i := 0; i < n; i++ {
+		copy(rows[i*rl:], boxes[i*2*d:(i+1)*2*d])
+		rows[i*rl+2*d] = float64(ids[i])
 	}
-	l := loader{t: t, ids: ids, boxes: boxes}
-	t.root = l.build(perm, level)
+	l := loader{t: t, rl: rl}
+	t.root = l.build(rows, level)
 	t.size = n
 }
 
@@ -83,49 +85,38 @@ func subtreeCap(level int) int {
 }
 
 type loader struct {
-	t     *Tree
-	ids   []uint32
-	boxes []float64
+	t  *Tree
+	rl int // floats per work row: the box (mins, maxes), then the id
 }
 
-// centre returns twice the centre of item i on axis a (the factor is irrelevant for ordering).
-func (l *loader) centre(i int32, a int) float64 {
-	d := l.t.dims
-	return l.boxes[int(i)*2*d+a] + l.boxes[int(i)*2*d+d+a]
-}
-
-// build makes the subtree for the items perm at level and returns its node.
-func (l *loader) build(perm []int32, level int) uint32 {
+// build makes the subtree for the items in rows at level and returns its node.
+func (l *loader) build(rows []float64, level int) uint32 {
 	t := l.t
 	d := t.dims
+	rl := l.rl
+	n := len(rows) / rl
 	nd := t.newNode(level)
 	if level == 0 {
-		for _, i := range perm {
-			id := l.ids[i]
+		for k := 0; k < n; k++ {
+			r := rows[k*rl : (k+1)*rl]
+			id := uint32(r[2*d])
 			if t.leafOf[id] != noNode {
 				t.Clear()
 				panic(fmt.Sprintf("rtree: Load: duplicate id %d", id))
 			}
-			b := l.boxes[int(i)*2*d : int(i+1)*2*d]
-			t.addEntry(nd, id, b[:d], b[d:])
+			t.addEntry(nd, id, r[:d], r[d:2*d])
 		}
 		return nd
 	}
 	c := subtreeCap(level)
-	nc := (len(perm) + c - 1) / c
-	l.partition(perm, 0, nc, nc)
-	base, extra := len(perm)/nc, len(perm)%nc
-	start := 0
+	nc := (n + c - 1) / c
+	l.partition(rows, n, 0, nc, nc)
 	u := t.ubox // free again once each child is built
 	for g := 0; g < nc; g++ {
-		size := base
-		if g < extra {
-			size++
-		}
-		child := l.build(perm[start:start+size], level-1)
+		lo, hi := groupStart(n, nc, g), groupStart(n, nc, g+1)
+		child := l.build(rows[lo*rl:hi*rl], level-1)
 		t.nodeUnion(child, u)
 		t.addEntry(nd, child, u[:d], u[d:])
-		start += size
 	}
 	return nd
 }
@@ -139,73 +130,91 @@ func groupStart(n, nc, g int) int {
 	return extra*(base+1) + (g-extra)*base
 }
 
-// partition arranges perm (the items of groups g0..g1 of nc over the whole
-// node, perm starting at group g0) so that each group's items are contiguous
-// and the groups are spatially coherent.
-func (l *loader) partition(all []int32, g0, g1, nc int) {
+// partition arranges the rows of groups g0..g1 (of nc groups over all n
+// items) so that each group's items are contiguous and the groups are
+// spatially coherent: it halves the groups, splits the items at the matching
+// rank on the axis where their centres spread most, and recurses.
+func (l *loader) partition(rows []float64, n, g0, g1, nc int) {
 	if g1-g0 <= 1 {
 		return
 	}
-	n := len(all)
+	d, rl := l.t.dims, l.rl
 	lo, hi := groupStart(n, nc, g0), groupStart(n, nc, g1)
 	gm := (g0 + g1) / 2
 	mid := groupStart(n, nc, gm)
-	part := all[lo:hi]
-	// Axis of the largest spread of centres.
-	axis, spread := 0, math.Inf(-1)
-	for a := 0; a < l.t.dims; a++ {
-		mn, mx := math.Inf(1), math.Inf(-1)
-		for _, i := range part {
-			c := l.centre(i, a)
-			if c < mn {
-				mn = c
+	part := rows[lo*rl : hi*rl]
+	var mn, mx [maxDims]float64
+	for a := 0; a < d; a++ {
+		mn[a] = part[a] + part[d+a]
+		mx[a] = mn[a]
+	}
+	for k := rl; k < len(part); k += rl {
+		r := part[k : k+2*d]
+		for a := 0; a < d; a++ {
+			c := r[a] + r[d+a]
+			if c < mn[a] {
+				mn[a] = c
 			}
-			if c > mx {
-				mx = c
+			if c > mx[a] {
+				mx[a] = c
 			}
 		}
-		if mx-mn > spread {
-			axis, spread = a, mx-mn
+	}
+	axis := 0
+	for a := 1; a < d; a++ {
+		if mx[a]-mn[a] > mx[axis]-mn[axis] {
+			axis = a
 		}
 	}
 	l.selectNth(part, mid-lo, axis)
-	l.partition(all, g0, gm, nc)
-	l.partition(all, gm, g1, nc)
+	l.partition(rows, n, g0, gm, nc)
+	l.partition(rows, n, gm, g1, nc)
 }
 
-// selectNth reorders p so that p[k] holds the item of rank k by centre on
-// axis, with smaller-or-equal items before it and larger-or-equal after
+// swap exchanges rows i and j.
+func (l *loader) swap(rows []float64, i, j int) {
+	rl := l.rl
+	a, b := rows[i*rl:(i+1)*rl], rows[j*rl:(j+1)*rl]
+	for k := range a {
+		a[k], b[k] = b[k], a[k]
+	}
+}
+
+// selectNth reorders rows so that row k holds the item of rank k by centre
+// on axis, with smaller-or-equal items before it and larger-or-equal after
 // (Hoare's quickselect with a median-of-three pivot).
-func (l *loader) selectNth(p []int32, k, axis int) {
-	lo, hi := 0, len(p)-1
+func (l *loader) selectNth(rows []float64, k, axis int) {
+	rl := l.rl
+	d := l.t.dims
+	key := func(i int) float64 { return rows[i*rl+axis] + rows[i*rl+d+axis] }
+	lo, hi := 0, len(rows)/rl-1
 	for hi > lo {
 		m := lo + (hi-lo)/2
-		// Median of three into p[m].
-		if l.centre(p[m], axis) < l.centre(p[lo], axis) {
-			p[m], p[lo] = p[lo], p[m]
+		if key(m) < key(lo) {
+			l.swap(rows, m, lo)
 		}
-		if l.centre(p[hi], axis) < l.centre(p[lo], axis) {
-			p[hi], p[lo] = p[lo], p[hi]
+		if key(hi) < key(lo) {
+			l.swap(rows, hi, lo)
 		}
-		if l.centre(p[hi], axis) < l.centre(p[m], axis) {
-			p[hi], p[m] = p[m], p[hi]
+		if key(hi) < key(m) {
+			l.swap(rows, hi, m)
 		}
-		pivot := l.centre(p[m], axis)
+		pivot := key(m)
 		i, j := lo, hi
 		for i <= j {
-			for l.centre(p[i], axis) < pivot {
+			for key(i) < pivot {
 				i++
 			}
-			for l.centre(p[j], axis) > pivot {
+			for key(j) > pivot {
 				j--
 			}
 			if i <= j {
-				p[i], p[j] = p[j], p[i]
+				l.swap(rows, i, j)
 				i++
 				j--
 			}
 		}
-		// Now p[lo..j] <= pivot <= p[i..hi], and j < i.
+		// Now rows lo..j <= pivot <= rows i..hi, and j < i.
 		if k <= j {
 			hi = j
 		} else if k >= i {
