@@ -402,7 +402,7 @@ func checkIndexesLocked(t *testing.T, db *DB) {
 		}
 		for key, id := range ix.ids {
 			it := ix.items[id]
-			if it.key != key || it.dims == 0 || !ix.trees[it.dims].Has(id) {
+			if e := ix.dims[id]; it.key != key || e == 0 || !ix.trees[e].Has(id) {
 				t.Fatalf("index %q: key %q -> id %d holds %+v", d.Name, key, id, it)
 			}
 		}

@@ -24,6 +24,7 @@ import (
 type spatialIndex struct {
 	ids   map[string]uint32 // key -> id
 	items []spatialItem     // by id
+	dims  []uint8           // by id: the item's number of dimensions, 0 for a free id
 	free  []uint32          // ids of removed items, for reuse
 	trees [MaxDims + 1]*rtree.Tree
 	// present lists the numbers of dimensions that have a tree, ascending.
@@ -36,7 +37,6 @@ type spatialIndex struct {
 type spatialItem struct {
 	key, value string // shared with BuntDB's copies: strings are immutable
 	expires    int64  // Unix nanoseconds; 0: never
-	dims       uint8  // 0: a free id
 }
 
 func newSpatialIndex() *spatialIndex {
@@ -62,15 +62,16 @@ func (ix *spatialIndex) tree(dims int) *rtree.Tree {
 
 // alloc gives key an id and records its item; the caller puts it in a tree.
 func (ix *spatialIndex) alloc(key, value string, expires int64, dims int) uint32 {
-	it := spatialItem{key: key, value: value, expires: expires, dims: uint8(dims)}
+	it := spatialItem{key: key, value: value, expires: expires}
 	var id uint32
 	if n := len(ix.free); n > 0 {
 		id = ix.free[n-1]
 		ix.free = ix.free[:n-1]
-		ix.items[id] = it
+		ix.items[id], ix.dims[id] = it, uint8(dims)
 	} else {
 		id = uint32(len(ix.items))
 		ix.items = append(ix.items, it)
+		ix.dims = append(ix.dims, uint8(dims))
 	}
 	ix.ids[key] = id
 	if expires != 0 {
@@ -96,13 +97,14 @@ func (ix *spatialIndex) put(key, value string, coords []float64, dims int, expir
 	if expires != 0 {
 		ix.expiring++
 	}
-	if int(it.dims) == dims {
+	if old := int(ix.dims[id]); old == dims {
 		ix.trees[dims].Update(id, lo, hi)
 	} else {
-		ix.trees[it.dims].Remove(id)
+		ix.trees[old].Remove(id)
 		ix.tree(dims).Insert(id, lo, hi)
+		ix.dims[id] = uint8(dims)
 	}
-	it.value, it.expires, it.dims = value, expires, uint8(dims)
+	it.value, it.expires = value, expires
 }
 
 // remove takes key out; it reports whether key was there.
@@ -112,11 +114,11 @@ func (ix *spatialIndex) remove(key string) bool {
 		return false
 	}
 	it := &ix.items[id]
-	ix.trees[it.dims].Remove(id)
+	ix.trees[ix.dims[id]].Remove(id)
 	if it.expires != 0 {
 		ix.expiring--
 	}
-	*it = spatialItem{} // let go of the strings
+	*it, ix.dims[id] = spatialItem{}, 0 // let go of the strings
 	delete(ix.ids, key)
 	ix.free = append(ix.free, id)
 	return true
@@ -124,7 +126,7 @@ func (ix *spatialIndex) remove(key string) bool {
 
 // box copies id's box into dst (dims minima, then dims maxima).
 func (ix *spatialIndex) box(id uint32, dst []float64) []float64 {
-	d := int(ix.items[id].dims)
+	d := int(ix.dims[id])
 	start := len(dst)
 	dst = slices.Grow(dst, 2*d)[:start+2*d]
 	ix.trees[d].Box(id, dst[start:start+d], dst[start+d:])

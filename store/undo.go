@@ -49,6 +49,8 @@ type spatialUndo struct {
 	key string
 	had bool // key was in the index; its old item follows
 	old spatialItem
+	// dims is the old box's number of dimensions.
+	dims int
 	// off is where the old box starts in Tx.undoCoords.
 	off int
 }
@@ -124,7 +126,7 @@ func (tx *Tx) logChange(ix *spatialIndex, key string) {
 	w := tx.ws()
 	u := spatialUndo{ix: ix, key: key}
 	if id, ok := ix.ids[key]; ok {
-		u.had, u.old, u.off = true, ix.items[id], len(w.undoCoords)
+		u.had, u.old, u.dims, u.off = true, ix.items[id], int(ix.dims[id]), len(w.undoCoords)
 		w.undoCoords = ix.box(id, w.undoCoords)
 	}
 	w.undo = append(w.undo, u)
@@ -143,7 +145,7 @@ func (tx *Tx) undoSpatial() {
 			u.ix.remove(u.key)
 			continue
 		}
-		d := int(u.old.dims)
+		d := u.dims
 		u.ix.put(u.key, u.old.value, w.undoCoords[u.off:u.off+2*d], d, u.old.expires)
 	}
 	tx.forgetUndo()
