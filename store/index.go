@@ -183,7 +183,7 @@ func (tx *Tx) loadSpatial(info IndexInfo) (*spatialIndex, error) {
 	var b bulk
 	var coords []float64
 	var bad error
-	now := time.Now()
+	now := time.Now().UnixNano()
 	err := tx.engine.AscendKeys(info.Pattern, func(key, value string) bool {
 		var dims int
 		var gerr error
@@ -195,7 +195,7 @@ func (tx *Tx) loadSpatial(info IndexInfo) (*spatialIndex, error) {
 		var expires int64
 		if tx.db.mayExpire.Load() {
 			if ttl, err := tx.engine.TTL(key); err == nil && ttl > 0 {
-				expires = now.Add(ttl).UnixNano()
+				expires = deadline(now, ttl)
 			}
 		}
 		ix.add(&b, key, value, coords, dims, expires)

@@ -542,3 +542,24 @@ func TestSpatialRollbackRestoresExactly(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestSpatialHugeTTL: a TTL of centuries keeps an item in spatial results
+// (now + ttl once wrapped around into the past), before and after the
+// index is rebuilt over it.
+func TestSpatialHugeTTL(t *testing.T) {
+	db := memDB(t)
+	mustOK(t, db.CreateSpatialIndex("g", "*", ""))
+	for i, ttl := range []time.Duration{math.MaxInt64, math.MaxInt64 - 1, 1 << 62, time.Hour} {
+		mustOK(t, db.Set(fmt.Sprintf("k%d", i), "[1 1]", ttl))
+	}
+	for range 2 {
+		if got := intersectKeys(t, db, "g", Box([]float64{0, 0}, []float64{2, 2}), 0); len(got) != 4 {
+			t.Fatalf("Intersects found %v, want all four", got)
+		}
+		if got := nearby(t, db, "g", []float64{0, 0}, 0, -1); len(got) != 4 {
+			t.Fatalf("Nearby found %v, want all four", got)
+		}
+		mustOK(t, db.DropIndex("g"))
+		mustOK(t, db.CreateSpatialIndex("g", "*", ""))
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -182,5 +183,14 @@ func expiresAt(ttl time.Duration) int64 {
 	if ttl <= 0 {
 		return 0
 	}
-	return time.Now().Add(ttl).UnixNano()
+	return deadline(time.Now().UnixNano(), ttl)
+}
+
+// deadline is now + ttl, saturated: a TTL of centuries must not wrap
+// around into the past.
+func deadline(now int64, ttl time.Duration) int64 {
+	if int64(ttl) > math.MaxInt64-now {
+		return math.MaxInt64
+	}
+	return now + int64(ttl)
 }
