@@ -109,6 +109,21 @@ func getTree(kind string, n int, state string) *Tree {
 	return t
 }
 
+// cpuTimer reports CPU ns per op (see cpuNanos) when stopped.
+type cpuTimer struct{ start int64 }
+
+func startCPU(b *testing.B) cpuTimer {
+	b.ResetTimer()
+	return cpuTimer{cpuNanos()}
+}
+
+func (c cpuTimer) stop(b *testing.B) {
+	b.StopTimer()
+	if c.start != 0 {
+		b.ReportMetric(float64(cpuNanos()-c.start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 var sizes = []int{100_000, 1_000_000}
 var kinds = []string{"uniform", "clustered"}
 
@@ -185,7 +200,7 @@ func benchSearch(b *testing.B, t *Tree, side float64) {
 	fn := func(uint32) bool { hits++; return true }
 	var min, max [3]float64
 	b.ReportAllocs()
-	b.ResetTimer()
+	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		q := qs[i&4095]
 		for a := 0; a < 3; a++ {
@@ -193,17 +208,19 @@ func benchSearch(b *testing.B, t *Tree, side float64) {
 		}
 		t.Search(min[:], max[:], fn)
 	}
+	c.stop(b)
 	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
 }
 
 func benchNearest(b *testing.B, t *Tree, qs [][3]float64) {
 	dst := make([]Neighbor, 0, 10)
 	b.ReportAllocs()
-	b.ResetTimer()
+	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		q := qs[i&4095]
 		dst = t.Nearest(q[:], 10, -1, nil, dst[:0])
 	}
+	c.stop(b)
 }
 
 func BenchmarkSearch(b *testing.B) {
@@ -259,7 +276,7 @@ func benchUpdate(b *testing.B, t *Tree, pos []float64, n int) {
 		order[i] = r.Intn(n)
 	}
 	b.ReportAllocs()
-	b.ResetTimer()
+	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		id := order[i&(1<<16-1)]
 		p := pos[3*id : 3*id+3]
@@ -269,6 +286,6 @@ func benchUpdate(b *testing.B, t *Tree, pos []float64, n int) {
 		p[2] += s[2]
 		t.Update(uint32(id), p, p)
 	}
-	b.StopTimer()
+	c.stop(b)
 	b.ReportMetric(float64(t.MemoryBytes())/float64(n), "bytes/item")
 }

@@ -80,8 +80,19 @@ func (t *Tree) Nearest(point []float64, k int, maxDist float64, less func(a, b u
 		nd := t.nodes[n]
 		b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
 		kids := t.kids[int(n)*maxEntries : int(n)*maxEntries+int(nd.count)]
+		var dist [maxEntries]float64
+		switch pd {
+		case 2:
+			dists2(b, len(kids), point[0], point[1], &dist)
+		case 3:
+			dists3(b, len(kids), point[0], point[1], point[2], &dist)
+		default:
+			for i := range kids {
+				dist[i] = boxDist2(b, i, point)
+			}
+		}
 		for i, kid := range kids {
-			d2 := boxDist2(b, i, point)
+			d2 := dist[i]
 			if d2 > limit {
 				continue
 			}
@@ -107,12 +118,48 @@ func boxDist2(b []float64, i int, point []float64) float64 {
 	s := 0.0
 	for a, p := range point {
 		if lo := b[2*a*maxEntries+i]; p < lo {
-			s += (lo - p) * (lo - p)
+			s += float64((lo - p) * (lo - p))
 		} else if hi := b[(2*a+1)*maxEntries+i]; p > hi {
-			s += (p - hi) * (p - hi)
+			s += float64((p - hi) * (p - hi))
 		}
 	}
 	return s
+}
+
+// gap is the distance from p to [lo, hi] along one axis (0 inside).
+func gap(p, lo, hi float64) float64 {
+	if p < lo {
+		return lo - p
+	}
+	if p > hi {
+		return p - hi
+	}
+	return 0
+}
+
+// dists2 writes the squared distances from (x, y) to the first cnt slots of
+// the node boxes b into out: boxDist2 unrolled for two axes. The float64
+// conversions forbid fused multiply-adds, keeping results identical to boxDist2.
+func dists2(b []float64, cnt int, x, y float64, out *[maxEntries]float64) {
+	const m = maxEntries
+	mnx, mxx := (*[m]float64)(b[0:m]), (*[m]float64)(b[m:2*m])
+	mny, mxy := (*[m]float64)(b[2*m:3*m]), (*[m]float64)(b[3*m:4*m])
+	for i := 0; i < cnt && i < m; i++ {
+		dx, dy := gap(x, mnx[i], mxx[i]), gap(y, mny[i], mxy[i])
+		out[i] = float64(dx*dx) + float64(dy*dy)
+	}
+}
+
+// dists3 is dists2 for three axes.
+func dists3(b []float64, cnt int, x, y, z float64, out *[maxEntries]float64) {
+	const m = maxEntries
+	mnx, mxx := (*[m]float64)(b[0:m]), (*[m]float64)(b[m:2*m])
+	mny, mxy := (*[m]float64)(b[2*m:3*m]), (*[m]float64)(b[3*m:4*m])
+	mnz, mxz := (*[m]float64)(b[4*m:5*m]), (*[m]float64)(b[5*m:6*m])
+	for i := 0; i < cnt && i < m; i++ {
+		dx, dy, dz := gap(x, mnx[i], mxx[i]), gap(y, mny[i], mxy[i]), gap(z, mnz[i], mxz[i])
+		out[i] = float64(float64(dx*dx)+float64(dy*dy)) + float64(dz*dz)
+	}
 }
 
 func pushQueue(q []qitem, it qitem) []qitem {

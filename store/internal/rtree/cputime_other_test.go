@@ -1,0 +1,5 @@
+//go:build !unix
+
+package rtree
+
+func cpuNanos() int64 { return 0 }
