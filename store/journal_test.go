@@ -131,20 +131,31 @@ func TestStaleNoteDropsOnlyTheTornRecord(t *testing.T) {
 // items still leave the store (and the file) within about a second.
 func TestExpiredItemsAreSwept(t *testing.T) {
 	db, path := fileDB(t, nil)
+	mustOK(t, db.CreateSpatialIndex("g", "*:g", ""))
 	mustOK(t, db.Set("short", "lived", 5*time.Millisecond))
 	mustOK(t, db.Set("long", "lived", time.Hour))
+	mustOK(t, db.Set("short:g", "[1 2]", 5*time.Millisecond))
+	mustOK(t, db.Set("long:g", "[1 2]", time.Hour))
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		n, err := db.Len()
 		mustOK(t, err)
-		if n == 1 {
+		if n == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d items 5 s after one expired, want 1", n)
+			t.Fatalf("%d items 5 s after two expired, want 2", n)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// The swept item has left the spatial index too, not only its results.
+	mustOK(t, db.View(func(tx *Tx) error {
+		ix := db.indexes["g"].ix
+		if _, ok := ix.ids["short:g"]; ok || len(ix.ids) != 1 || ix.expiring != 1 {
+			t.Errorf("after the sweep the index holds %v (%d expiring), want only long:g", ix.ids, ix.expiring)
+		}
+		return nil
+	}))
 	mustOK(t, db.Close())
 	data, err := os.ReadFile(path)
 	mustOK(t, err)
