@@ -300,7 +300,11 @@ store_status store_create_index(store_t db, const char *name, const char *patter
  * STORE_MAX_DIMS dimensions; coordinates finite, min <= max. If an item
  * already under pattern has no readable geometry, nothing is built and the
  * result is INVALID_ARG naming its key. Same-definition and persistence
- * rules as store_create_index.
+ * rules as store_create_index. The index is the store's own R-tree, built
+ * packed (bulk-loaded) over the items already there, here and at every
+ * store_open; later writes update it in place, inside their transaction
+ * (a rollback restores it exactly). Items with different numbers of
+ * dimensions may share one index.
  * Errors: BAD_HANDLE, INVALID_ARG, INDEX_EXISTS, WOULD_DEADLOCK, IO. */
 store_status store_create_spatial_index(store_t db, const char *name, const char *pattern,
                                         const char *json_path);
@@ -341,9 +345,11 @@ store_status store_within(store_t h, const char *index, const double *min, const
 
 /* Returns the items of a spatial index nearest to point (dims finite
  * values), nearest first, each with its Euclidean distance to the item's
- * box (0 inside). Stops after k items (0: no limit) and before the first
- * item farther than max_dist (max_dist < 0: no bound): k = 0 with a
- * max_dist is a radius query. Expired items never appear.
+ * box (0 inside), over the dimensions both have; items at equal distance
+ * come in key order (bytewise). Stops after k items (0: no limit) and
+ * before the first item farther than max_dist (max_dist < 0 or +infinity:
+ * no bound): k = 0 with a max_dist is a radius query. Expired items never
+ * appear.
  * Errors: BAD_HANDLE, INVALID_ARG, NO_INDEX, WOULD_DEADLOCK. */
 store_status store_nearby(store_t h, const char *index, const double *point, size_t dims,
                           size_t k, double max_dist, store_bytes *out);
