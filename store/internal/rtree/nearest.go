@@ -117,24 +117,16 @@ func (t *Tree) Nearest(point []float64, k int, maxDist float64, less func(a, b u
 func boxDist2(b []float64, i int, point []float64) float64 {
 	s := 0.0
 	for a, p := range point {
-		if lo := b[2*a*maxEntries+i]; p < lo {
-			s += float64((lo - p) * (lo - p))
-		} else if hi := b[(2*a+1)*maxEntries+i]; p > hi {
-			s += float64((p - hi) * (p - hi))
-		}
+		g := gap(p, b[2*a*maxEntries+i], b[(2*a+1)*maxEntries+i])
+		s += float64(g * g)
 	}
 	return s
 }
 
 // gap is the distance from p to [lo, hi] along one axis (0 inside).
 func gap(p, lo, hi float64) float64 {
-	if p < lo {
-		return lo - p
-	}
-	if p > hi {
-		return p - hi
-	}
-	return 0
+	// Branch-free: at most one of lo-p and p-hi is positive as lo <= hi.
+	return max(lo-p, p-hi, 0)
 }
 
 // dists2 writes the squared distances from (x, y) to the first cnt slots of

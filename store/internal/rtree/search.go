@@ -1,6 +1,9 @@
 package rtree
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // stackSize bounds the explicit traversal stacks. A depth-first walk keeps at
 // most (maxEntries-1) pending nodes per level plus one; with the minimum fill
@@ -103,8 +106,18 @@ func (t *Tree) SearchWithin(min, max []float64, fn func(id uint32) bool) bool {
 	return true
 }
 
+// b2u is 1 for true and 0 for false; the compiler turns it into a flag
+// move, so the hit tests below run without unpredictable branches.
+func b2u(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // search2 is Search for two dimensions: the axis loop unrolled, each axis a
-// fixed-size array so the compiler drops the bounds checks.
+// fixed-size array so the compiler drops the bounds checks, and the tests
+// combined without branches into a bit mask of hit slots.
 func (t *Tree) search2(min, max []float64, fn func(id uint32) bool) bool {
 	const m = maxEntries
 	x0, y0, x1, y1 := min[0], min[1], max[0], max[1]
@@ -121,22 +134,22 @@ func (t *Tree) search2(min, max []float64, fn func(id uint32) bool) bool {
 		mny := (*[m]float64)(b[2*m : 3*m])
 		mxy := (*[m]float64)(b[3*m : 4*m])
 		kids := (*[m]uint32)(t.kids[int(n)*m : int(n)*m+m])
-		cnt := int(nd.count)
+		var hits uint32
+		for i := 0; i < int(nd.count) && i < m; i++ {
+			h := b2u(mnx[i] <= x1) & b2u(mxx[i] >= x0) & b2u(mny[i] <= y1) & b2u(mxy[i] >= y0)
+			hits |= h << i
+		}
 		if nd.level == 0 {
-			for i := 0; i < cnt && i < m; i++ {
-				if mnx[i] <= x1 && mxx[i] >= x0 && mny[i] <= y1 && mxy[i] >= y0 {
-					if !fn(kids[i]) {
-						return false
-					}
+			for ; hits != 0; hits &= hits - 1 {
+				if !fn(kids[bits.TrailingZeros32(hits)]) {
+					return false
 				}
 			}
 			continue
 		}
-		for i := 0; i < cnt && i < m; i++ {
-			if mnx[i] <= x1 && mxx[i] >= x0 && mny[i] <= y1 && mxy[i] >= y0 {
-				stack[sp] = kids[i]
-				sp++
-			}
+		for ; hits != 0; hits &= hits - 1 {
+			stack[sp] = kids[bits.TrailingZeros32(hits)]
+			sp++
 		}
 	}
 	return true
@@ -161,22 +174,23 @@ func (t *Tree) search3(min, max []float64, fn func(id uint32) bool) bool {
 		mnz := (*[m]float64)(b[4*m : 5*m])
 		mxz := (*[m]float64)(b[5*m : 6*m])
 		kids := (*[m]uint32)(t.kids[int(n)*m : int(n)*m+m])
-		cnt := int(nd.count)
+		var hits uint32
+		for i := 0; i < int(nd.count) && i < m; i++ {
+			h := b2u(mnx[i] <= x1) & b2u(mxx[i] >= x0) & b2u(mny[i] <= y1) &
+				b2u(mxy[i] >= y0) & b2u(mnz[i] <= z1) & b2u(mxz[i] >= z0)
+			hits |= h << i
+		}
 		if nd.level == 0 {
-			for i := 0; i < cnt && i < m; i++ {
-				if mnx[i] <= x1 && mxx[i] >= x0 && mny[i] <= y1 && mxy[i] >= y0 && mnz[i] <= z1 && mxz[i] >= z0 {
-					if !fn(kids[i]) {
-						return false
-					}
+			for ; hits != 0; hits &= hits - 1 {
+				if !fn(kids[bits.TrailingZeros32(hits)]) {
+					return false
 				}
 			}
 			continue
 		}
-		for i := 0; i < cnt && i < m; i++ {
-			if mnx[i] <= x1 && mxx[i] >= x0 && mny[i] <= y1 && mxy[i] >= y0 && mnz[i] <= z1 && mxz[i] >= z0 {
-				stack[sp] = kids[i]
-				sp++
-			}
+		for ; hits != 0; hits &= hits - 1 {
+			stack[sp] = kids[bits.TrailingZeros32(hits)]
+			sp++
 		}
 	}
 	return true
