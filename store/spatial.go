@@ -174,7 +174,7 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn f
 		trees := 0
 		for _, e := range ix.present {
 			if t := ix.trees[e]; t.Len() > 0 {
-				res = t.Nearest(point[:min(len(point), e)], want, maxDist, ix.keyLess, res)
+				res = t.Nearest(point[:min(len(point), e)], want, maxDist, ix.byKey, res)
 				trees++
 			}
 		}

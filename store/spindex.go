@@ -33,6 +33,9 @@ type spatialIndex struct {
 	// expiring counts the items with an expiry; while it is 0 queries
 	// skip the per-hit expiry check and the clock.
 	expiring int
+	// byKey is keyLess as a func value made once: a method value made per
+	// query would be an allocation per query.
+	byKey func(a, b uint32) bool
 }
 
 type spatialItem struct {
@@ -41,7 +44,9 @@ type spatialItem struct {
 }
 
 func newSpatialIndex() *spatialIndex {
-	return &spatialIndex{ids: map[string]uint32{}}
+	ix := &spatialIndex{ids: map[string]uint32{}}
+	ix.byKey = ix.keyLess
+	return ix
 }
 
 // tree returns the tree for items of dims dimensions, making it if needed.
@@ -145,8 +150,11 @@ func (ix *spatialIndex) clock() int64 {
 
 // live reports whether id has not expired at now (see clock).
 func (ix *spatialIndex) live(id uint32, now int64) bool {
+	if now == 0 {
+		return true
+	}
 	e := ix.items[id].expires
-	return now == 0 || e == 0 || now < e
+	return e == 0 || now < e
 }
 
 // keyLess orders ids by key: ties in distance go by key, so results do not
