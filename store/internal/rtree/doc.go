@@ -23,7 +23,7 @@
 //
 // # Algorithms
 //
-// Insert descends by least volume enlargement (ties: margin, then volume) and
+// Insert descends by least margin enlargement (ties: volume growth, then volume) and
 // splits overflowing nodes R*-style (axis by least margin sum, distribution
 // by least overlap, then least volume). Remove condenses: underfull nodes
 // (below 40% of M) are dissolved and their entries reinserted at their own
