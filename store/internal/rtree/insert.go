@@ -87,4 +87,3 @@ func (t *Tree) insertAt(n, kid uint32, min, max []float64) {
 		n, kid, emin, emax = p, nn, t.nbox[:d], t.nbox[d:]
 	}
 }
-
