@@ -124,7 +124,11 @@ func (r *results) finishBatch(n int, err error, out *C.store_bytes) error {
 		r.closeSection()
 		giveBytes(r.buf, out)
 	}
-	if cap(r.buf) <= 1<<20 { // do not pin a huge result's memory
+	// Keep buffers of up to 16 MiB: a batch query's result is often over a
+	// megabyte, and growing a new one for every call (copying it at each
+	// doubling) cost more than the query. The pool lets go of what it
+	// holds at garbage collections, so a huge buffer is not pinned long.
+	if cap(r.buf) <= 16<<20 {
 		resultPool.Put(r)
 	}
 	return err
