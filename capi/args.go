@@ -38,6 +38,26 @@ func copyIn(p *C.uint8_t, n C.size_t, what string) (string, error) {
 	return string(unsafe.Slice(unsafe.StringData(s), len(s))), nil
 }
 
+// copyPair copies a key and its value into one Go allocation and returns
+// them as two strings. The store keeps both for as long as the item lives,
+// and a spatial query copies both out for each hit: side by side they cost
+// one allocation and one cache miss instead of two.
+func copyPair(k *C.uint8_t, kl C.size_t, v *C.uint8_t, vl C.size_t) (key, value string, err error) {
+	kb, err := borrow(k, kl, "key")
+	if err != nil {
+		return "", "", err
+	}
+	vb, err := borrow(v, vl, "value")
+	if err != nil {
+		return "", "", err
+	}
+	both := make([]byte, len(kb)+len(vb))
+	copy(both, kb)
+	copy(both[len(kb):], vb)
+	s := unsafe.String(unsafe.SliceData(both), len(both))
+	return s[:len(kb)], s[len(kb):], nil
+}
+
 // cstring copies a NUL-terminated string; NULL is refused.
 func cstring(p *C.char, what string) (string, error) {
 	if p == nil {

@@ -16,11 +16,7 @@ import (
 //export store_set
 func store_set(h C.store_t, k *C.uint8_t, kl C.size_t, v *C.uint8_t, vl C.size_t, ttlMs C.int64_t) (st C.int32_t) {
 	defer guard(&st)
-	key, err := copyIn(k, kl, "key")
-	if err != nil {
-		return fail(err)
-	}
-	val, err := copyIn(v, vl, "value")
+	key, val, err := copyPair(k, kl, v, vl)
 	if err != nil {
 		return fail(err)
 	}
@@ -111,10 +107,7 @@ func store_set_many(h C.store_t, items *C.store_kv, n C.size_t) (st C.int32_t) {
 	batch := make([]store.Item, len(kvs))
 	for i := range kvs {
 		it := &kvs[i]
-		if batch[i].Key, err = copyIn(it.key, it.key_len, "key"); err == nil {
-			batch[i].Value, err = copyIn(it.val, it.val_len, "value")
-		}
-		if err != nil {
+		if batch[i].Key, batch[i].Value, err = copyPair(it.key, it.key_len, it.val, it.val_len); err != nil {
 			return fail(invalid("item %d: %v", i, err))
 		}
 		batch[i].TTL = time.Duration(ttlArg(it.ttl_ms))

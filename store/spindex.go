@@ -3,6 +3,7 @@ package store
 import (
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"spatialstore/store/internal/rtree"
@@ -79,7 +80,10 @@ func (ix *spatialIndex) alloc(key, value string, expires int64, dims int) uint32
 		ix.items = append(ix.items, it)
 		ix.dims = append(ix.dims, uint8(dims))
 	}
-	ix.ids[key] = id
+	// The map keeps a copy of its own: key may share its memory with the
+	// value (the C API copies both in one block), and a map key lives as
+	// long as the item, long after that value is replaced.
+	ix.ids[strings.Clone(key)] = id
 	if expires != 0 {
 		ix.expiring++
 	}
@@ -110,7 +114,9 @@ func (ix *spatialIndex) put(key, value string, coords []float64, dims int, expir
 		ix.tree(dims).Insert(id, lo, hi)
 		ix.dims[id] = uint8(dims)
 	}
-	it.value, it.expires = value, expires
+	// The new key string, equal to the old: it sits beside the new value
+	// when the C API copied them in one block, and the old block can go.
+	it.key, it.value, it.expires = key, value, expires
 }
 
 // remove takes key out; it reports whether key was there.
