@@ -10,11 +10,13 @@
 //! Every tick is two transactions, with one batched call wherever the
 //! API has one:
 //!
-//! 1. Look around, in a read transaction per query thread (`--threads`,
-//!    each with a slice of the players): each player asks for the players
-//!    in a box of side 50 around it (`intersects`; every neighbour costs
-//!    it 1 hp, and a player at 0 respawns) and for the 4 nearest items
-//!    within 20 units (`nearby`).
+//! 1. Look around, in read transactions: ONE `pairs` call on the players'
+//!    index finds every two players within 25 units of each other (true
+//!    Euclidean distance: a ball, not a box; each close pair comes once
+//!    and costs both of its players 1 hp, and a player at 0 respawns),
+//!    while each query thread (`--threads`, each with a slice of the
+//!    players) asks ONE `nearby_many` for the 4 nearest items within 20
+//!    units of each of its players.
 //! 2. Act, in ONE write transaction: each player deletes the items within
 //!    pickup range (6 units) that no player before it took this tick
 //!    (coins and gems score, potions heal; an item that expired since the
@@ -186,8 +188,9 @@ fn game_loop(cfg: &Config, db: &Store, world: &mut World) -> Result<TickReport> 
         ms(s.max)
     );
     println!(
-        "  per player and tick: {:.2} neighbours in the box, {:.3} items in sight; {} pickups ({} expired first), {} loot spawned with a TTL, {} respawns",
+        "  per player and tick: {:.2} neighbours within {}, {:.3} items in sight; {} pickups ({} expired first), {} loot spawned with a TTL, {} respawns",
         total.neighbours as f64 / per_player_tick,
+        world::CROWD_RADIUS,
         total.in_sight as f64 / per_player_tick,
         total.pickups,
         total.missed,

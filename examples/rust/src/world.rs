@@ -9,10 +9,11 @@
 //! much loot is alive (item kinds and expiry times); every "who is near
 //! whom?" question goes to the store.
 //!
-//! A tick ([`World::step`]) is a read phase (the queries, spread over
-//! threads, each with its own read transaction) and one write transaction
-//! (pickups, every player's move in one `set_many`, spawned loot with TTLs
-//! in another, the tick count), so the store always holds a whole tick.
+//! A tick ([`World::step`]) is a read phase (one `pairs` call for the
+//! crowds, one `nearby_many` call per query thread for the loot, each call
+//! a read transaction of its own) and one write transaction (pickups,
+//! every player's move in one `set_many`, spawned loot with TTLs in
+//! another, the tick count), so the store always holds a whole tick.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -32,8 +33,10 @@ pub const PLAYERS_INDEX: &str = "players";
 pub const ITEMS_INDEX: &str = "items";
 /// The key of the world's own record.
 pub const META_KEY: &str = "world:meta";
-/// The side of the box around a player that counts as its neighbourhood.
-pub const BOX_SIDE: f64 = 50.0;
+/// Two players this close crowd each other: each costs the other 1 hp a
+/// tick. A radius (Euclidean distance, as `pairs` measures it), so the
+/// neighbourhood is a ball, not a box.
+pub const CROWD_RADIUS: f64 = 25.0;
 /// How many items a player looks at, nearest first...
 pub const NEAREST: usize = 4;
 /// ...no farther than this.
@@ -46,8 +49,6 @@ pub const MAX_SPEED: f64 = 3.0;
 pub const LOOT_TTL_MS: (u64, u64) = (2000, 5000);
 /// Full health; also what a player respawns with.
 pub const FULL_HP: i64 = 100;
-/// Spatial queries per player per tick: the box and the k nearest.
-pub const QUERIES_PER_PLAYER: u64 = 2;
 /// Clock slack when checking that expired loot stays out of query results.
 const EXPIRY_SLACK: Duration = Duration::from_millis(50);
 
@@ -126,9 +127,11 @@ pub enum Origin {
 /// What one tick did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TickReport {
-    /// Spatial queries asked.
+    /// Spatial queries answered: one for the loot near each player, and
+    /// the one `pairs` question for the crowds.
     pub queries: u64,
-    /// Other players seen in the players' boxes, summed.
+    /// Other players within [`CROWD_RADIUS`] of each player, summed (each
+    /// close pair counts twice, once for each of its players).
     pub neighbours: u64,
     /// Items seen within sight, summed over players.
     pub in_sight: u64,
@@ -427,10 +430,17 @@ impl World {
         )
     }
 
-    /// One tick, in two transactions. First each player looks around (a
-    /// read transaction per query thread): the players in a box around it
-    /// (each one costs it 1 hp) and the nearest items within sight. Then
-    /// one write transaction makes the whole tick's changes: the pickups
+    /// Spatial queries of one tick with `players` players: the nearest
+    /// loot of each, and the one question for the crowds.
+    pub fn queries_per_tick(players: usize) -> u64 {
+        players as u64 + 1
+    }
+
+    /// One tick. First the players look around, in read transactions:
+    /// one `pairs` call finds every two players within [`CROWD_RADIUS`]
+    /// (each costs the other 1 hp), and one `nearby_many` call per query
+    /// thread finds the nearest items within sight of each of its players.
+    /// Then one write transaction makes the whole tick's changes: the pickups
     /// (deletes), every player's move (ONE `set_many`), the spawned loot
     /// (one `set_many` with TTLs) and the tick count. The store thus always
     /// holds the world as of the end of a tick, never half of one.
@@ -459,48 +469,54 @@ impl World {
         Ok(rep)
     }
 
-    /// Asks each player's neighbourhood; returns the pickups, (player
-    /// index, item id), each item claimed at most once, by the first
-    /// player (in id order) to reach for it. With several threads, each
-    /// asks for a slice of the players in a read transaction of its own.
+    /// Asks who crowds whom (and applies the damage) and what loot each
+    /// player sees; returns the pickups, (player index, item id), each item
+    /// claimed at most once, by the first player (in id order) to reach
+    /// for it. With several threads, each asks for the loot of a slice of
+    /// the players while this one asks for the crowds.
     fn look_around(&mut self, db: &Store, rep: &mut TickReport) -> Result<Vec<(usize, u64)>> {
         let now = Instant::now();
         // Forget loot that expired a while ago (kept a little longer so a
         // hit just at the deadline is not taken for a stale one).
         self.items
             .retain(|_, it| it.expires.is_none_or(|e| e + EXPIRY_SLACK > now));
-        let items = &self.items;
-        let chunk = self.players.len().div_ceil(self.threads.max(1)).max(1);
-        let seen: Vec<Result<Seen>> = if self.threads <= 1 {
-            vec![look_at(db, &mut self.players, 0, items)]
+        let (players, items) = (&self.players, &self.items);
+        let (crowds, seen): (Result<Vec<u32>>, Vec<Result<Seen>>) = if self.threads <= 1 {
+            (crowds(db, players), vec![look_for_loot(db, players, 0, items)])
         } else {
+            let chunk = players.len().div_ceil(self.threads).max(1);
             std::thread::scope(|s| {
-                let workers: Vec<_> = self
-                    .players
-                    .chunks_mut(chunk)
+                let workers: Vec<_> = players
+                    .chunks(chunk)
                     .enumerate()
-                    .map(|(n, players)| s.spawn(move || look_at(db, players, n * chunk, items)))
+                    .map(|(n, slice)| s.spawn(move || look_for_loot(db, slice, n * chunk, items)))
                     .collect();
-                workers
+                let crowds = crowds(db, players);
+                let seen = workers
                     .into_iter()
                     .map(|w| {
                         w.join()
                             .unwrap_or_else(|_| Err(Error::World("a query thread panicked".into())))
                     })
-                    .collect()
+                    .collect();
+                (crowds, seen)
             })
         };
+        // Crowds hurt: one hp per neighbour per tick.
+        for (p, &n) in self.players.iter_mut().zip(&crowds?) {
+            p.hp -= i64::from(n);
+            rep.neighbours += u64::from(n);
+        }
         let mut claims = Vec::new();
         let mut claimed = HashSet::new();
         for part in seen {
             let part = part?;
-            rep.neighbours += part.neighbours;
             rep.in_sight += part.in_sight;
             rep.stale_hits += part.stale_hits;
             // An item already taken this tick is skipped.
             claims.extend(part.reach.into_iter().filter(|&(_, id)| claimed.insert(id)));
         }
-        rep.queries = QUERIES_PER_PLAYER * self.players.len() as u64;
+        rep.queries = World::queries_per_tick(self.players.len());
         Ok(claims)
     }
 
@@ -594,48 +610,44 @@ impl World {
     }
 }
 
+/// How many other players are within [`CROWD_RADIUS`] of each player,
+/// by index in `players` (sorted by id), from one `pairs` call: every close
+/// pair comes once and counts for both of its players.
+fn crowds(db: &Store, players: &[Player]) -> Result<Vec<u32>> {
+    let mut near = vec![0; players.len()];
+    for pair in &db.pairs(PLAYERS_INDEX, CROWD_RADIUS, None)? {
+        for hit in [pair.a(), pair.b()] {
+            let id = id_of(hit.key(), "player:")?;
+            let i = players
+                .binary_search_by_key(&id, |p| p.id)
+                .map_err(|_| Error::World(format!("player:{id} is in the store but not in the game")))?;
+            near[i] += 1;
+        }
+    }
+    Ok(near)
+}
+
 /// What a slice of the players saw.
 #[derive(Debug, Default)]
 struct Seen {
-    neighbours: u64,
     in_sight: u64,
     stale_hits: u64,
     /// (player index, item id) for each item within pickup range, nearest first per player.
     reach: Vec<(usize, u64)>,
 }
 
-/// The two queries of each player of `players` (whose first has index
-/// `first`), in one read transaction; applies the crowd damage.
-fn look_at(db: &Store, players: &mut [Player], first: usize, items: &HashMap<u64, Item>) -> Result<Seen> {
-    let half = BOX_SIDE / 2.0;
+/// The nearest items within sight of each player of `players` (whose
+/// first has index `first`), in one `nearby_many` call.
+fn look_for_loot(db: &Store, players: &[Player], first: usize, items: &HashMap<u64, Item>) -> Result<Seen> {
+    let points = players
+        .iter()
+        .map(|p| Point::new(&p.pos))
+        .collect::<store::Result<Vec<_>>>()?;
+    let loot = db.nearby_many(ITEMS_INDEX, &points, NEAREST, Some(SIGHT))?;
     let mut seen = Seen::default();
-    let tx = db.begin_read()?;
-    for (i, p) in players.iter_mut().enumerate() {
-        let [x, y, z] = p.pos;
-        let around = Rect::new(&[x - half, y - half, z - half], &[x + half, y + half, z + half])?;
-        let near = tx.intersects(PLAYERS_INDEX, &around, 0)?;
-        let mut saw_self = false;
-        let mut neighbours = 0;
-        for hit in &near {
-            if hit.key() == p.key.as_bytes() {
-                saw_self = true;
-            } else {
-                neighbours += 1;
-            }
-        }
-        if !saw_self {
-            return Err(Error::World(format!(
-                "{} is not in the box around its own position",
-                p.key
-            )));
-        }
-        seen.neighbours += neighbours;
-        // Crowds hurt: one hp per neighbour per tick.
-        p.hp -= neighbours as i64;
-
-        let loot = tx.nearby(ITEMS_INDEX, &Point::new(&p.pos)?, NEAREST, Some(SIGHT))?;
-        seen.in_sight += loot.len() as u64;
-        for hit in &loot {
+    for (i, in_sight) in loot.iter().enumerate() {
+        seen.in_sight += in_sight.len() as u64;
+        for hit in in_sight {
             let id = id_of(hit.key(), "item:")?;
             if !items.contains_key(&id) {
                 seen.stale_hits += 1;
@@ -644,18 +656,15 @@ fn look_at(db: &Store, players: &mut [Player], first: usize, items: &HashMap<u64
             }
         }
     }
-    tx.commit()?;
     Ok(seen)
 }
 
+// Writing to a String cannot fail: each `let _ =` below drops an `Ok(())`.
+
 fn write_player_json(out: &mut String, p: &Player) {
-    let [x, y, z] = p.pos;
-    // Writing to a String cannot fail.
-    let _ = write!(
-        out,
-        r#"{{"name":"p{}","pos":[{x},{y},{z}],"hp":{},"score":{}}}"#,
-        p.id, p.hp, p.score
-    );
+    let _ = write!(out, r#"{{"name":"p{}","pos":"#, p.id);
+    write_pos(out, p.pos);
+    let _ = write!(out, r#","hp":{},"score":{}}}"#, p.hp, p.score);
 }
 
 fn player_json(p: &Player) -> String {
@@ -665,8 +674,24 @@ fn player_json(p: &Player) -> String {
 }
 
 fn write_item_json(out: &mut String, kind: Kind, pos: [f64; 3]) {
-    let [x, y, z] = pos;
-    let _ = write!(out, r#"{{"kind":"{}","pos":[{x},{y},{z}]}}"#, kind.name());
+    let _ = write!(out, r#"{{"kind":"{}","pos":"#, kind.name());
+    write_pos(out, pos);
+    out.push('}');
+}
+
+/// Writes `[x,y,z]` for a position of whole hundredths (see [`round2`]),
+/// printed from integers: it reads back as exactly as the float
+/// formatter's shortest digits would, for a fraction of their cost (they
+/// were most of the demo's own time in a tick).
+fn write_pos(out: &mut String, pos: [f64; 3]) {
+    for (a, v) in pos.into_iter().enumerate() {
+        out.push(if a == 0 { '[' } else { ',' });
+        let cents = (v * 100.0).round() as i64;
+        let sign = if cents < 0 { "-" } else { "" };
+        let cents = cents.unsigned_abs();
+        let _ = write!(out, "{sign}{}.{:02}", cents / 100, cents % 100);
+    }
+    out.push(']');
 }
 
 fn item_json(kind: Kind, pos: [f64; 3]) -> String {
@@ -698,6 +723,43 @@ mod tests {
             assert_eq!(json::string(&item, "kind").and_then(Kind::parse), Some(Kind::Gem));
             assert_eq!(json::vec3(&item, "pos"), Some(p.pos));
         }
+    }
+
+    #[test]
+    fn positions_print_as_hundredths() {
+        let mut s = String::new();
+        write_pos(&mut s, [0.0, 523.1, round2(-0.5)]);
+        assert_eq!(s, "[0.00,523.10,-0.50]");
+        assert_eq!(
+            json::vec3(&format!(r#"{{"pos":{s}}}"#), "pos"),
+            Some([0.0, 523.1, -0.5])
+        );
+    }
+
+    #[test]
+    fn crowds_count_each_close_pair_for_both_players() {
+        let db = Store::open_in_memory().unwrap();
+        create_indexes(&db).unwrap();
+        let player = |id: u64, pos: [f64; 3]| Player {
+            id,
+            key: format!("player:{id}"),
+            pos,
+            vel: [0.0; 3],
+            hp: FULL_HP,
+            score: 0,
+        };
+        // 0-1 are 20 apart and 1-2 are 24; 3 is 20 from 0 along each
+        // axis: inside a box of side 50 around 0, but 34.6 away.
+        let players = [
+            player(0, [100.0, 100.0, 100.0]),
+            player(1, [120.0, 100.0, 100.0]),
+            player(2, [120.0, 124.0, 100.0]),
+            player(3, [80.0, 80.0, 80.0]),
+            player(4, [500.0, 500.0, 500.0]),
+        ];
+        db.set_many(players.iter().map(|p| (p.key.clone(), player_json(p), None)))
+            .unwrap();
+        assert_eq!(crowds(&db, &players).unwrap(), [1, 2, 1, 0, 0]);
     }
 
     #[test]

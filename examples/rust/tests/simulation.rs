@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use game_server::args::{Config, Storage};
 use game_server::error::Error;
-use game_server::world::{self, Origin, QUERIES_PER_PLAYER, TickReport, World};
+use game_server::world::{self, Origin, TickReport, World};
 use store::{Ops, Range, Store};
 
 fn small(threads: usize) -> Config {
@@ -51,7 +51,7 @@ fn twenty_ticks_in_memory_keep_the_invariants() {
 
         let (total, picked) = run_ticks(&db, &mut w, cfg.ticks);
         assert_eq!(w.tick(), 20);
-        assert_eq!(total.queries, 20 * 200 * QUERIES_PER_PLAYER);
+        assert_eq!(total.queries, 20 * World::queries_per_tick(200));
         assert!(total.queries > 0);
         assert_eq!(total.stale_hits, 0, "expired or deleted loot came back from a query");
         assert!(total.pickups > 0, "{total:?}");
