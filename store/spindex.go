@@ -93,8 +93,13 @@ func (ix *spatialIndex) alloc(key, value string, expires int64, dims int) uint32
 // put stores key's item with box coords (dims minima, then dims maxima),
 // replacing what key had.
 func (ix *spatialIndex) put(key, value string, coords []float64, dims int, expires int64) {
-	lo, hi := coords[:dims], coords[dims:2*dims]
 	id, ok := ix.ids[key]
+	ix.putID(id, ok, key, value, coords, dims, expires)
+}
+
+// putID is put for a caller that has looked key up already: id, ok.
+func (ix *spatialIndex) putID(id uint32, ok bool, key, value string, coords []float64, dims int, expires int64) {
+	lo, hi := coords[:dims], coords[dims:2*dims]
 	if !ok {
 		id = ix.alloc(key, value, expires, dims)
 		ix.tree(dims).Insert(id, lo, hi)

@@ -107,8 +107,8 @@ func (tx *Tx) pendingGeoms() []spatialGeom {
 // replaces.
 func (tx *Tx) spatialPut(key, value string, geoms []spatialGeom, expires int64) {
 	for _, g := range geoms {
-		tx.logChange(g.ix, key)
-		g.ix.put(key, value, tx.w.coords[g.off:g.off+2*g.dims], g.dims, expires)
+		id, ok := tx.logChange(g.ix, key)
+		g.ix.putID(id, ok, key, value, tx.w.coords[g.off:g.off+2*g.dims], g.dims, expires)
 	}
 }
 
@@ -116,20 +116,23 @@ func (tx *Tx) spatialPut(key, value string, geoms []spatialGeom, expires int64) 
 func (tx *Tx) spatialDelete(key string) {
 	for _, d := range tx.db.spatial {
 		if _, ok := d.ix.ids[key]; ok {
-			tx.logChange(d.ix, key)
+			_, _ = tx.logChange(d.ix, key)
 			d.ix.remove(key)
 		}
 	}
 }
 
-func (tx *Tx) logChange(ix *spatialIndex, key string) {
+// logChange logs what key has in ix before a change and returns its id
+// there, if it has one.
+func (tx *Tx) logChange(ix *spatialIndex, key string) (id uint32, ok bool) {
 	w := tx.ws()
 	u := spatialUndo{ix: ix, key: key}
-	if id, ok := ix.ids[key]; ok {
+	if id, ok = ix.ids[key]; ok {
 		u.had, u.old, u.dims, u.off = true, ix.items[id], int(ix.dims[id]), len(w.undoCoords)
 		w.undoCoords = ix.box(id, w.undoCoords)
 	}
 	w.undo = append(w.undo, u)
+	return id, ok
 }
 
 // undoSpatial reverts every logged change, newest first, and empties the
