@@ -1,6 +1,9 @@
 package rtree
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Insert adds id with box [min, max]. It panics if id is present or the box
 // is invalid (wrong length, min > max, not finite).
@@ -14,6 +17,7 @@ func (t *Tree) Insert(id uint32, min, max []float64) {
 		t.root = t.newNode(0)
 	}
 	leaf := t.chooseNode(t.root, 0, min, max)
+	t.reinserted = 0
 	t.insertAt(leaf, id, min, max)
 	t.size++
 }
@@ -57,8 +61,12 @@ func (t *Tree) chooseNode(n uint32, level int, min, max []float64) uint32 {
 	return n
 }
 
-// insertAt adds entry (kid, [min, max]) to node n, splitting nodes upward as
-// they overflow, and grows the ancestors' boxes to keep them exact unions.
+// insertAt adds entry (kid, [min, max]) to node n and grows the ancestors'
+// boxes to keep them exact unions. An overflowing node first sheds its
+// entries farthest from its centre for reinsertion (R*'s forced reinsert, once
+// per level per top-level insertion: it lets the tree regroup entries instead
+// of freezing the first grouping, which matters under churn); after that it
+// splits, and splits carry up while parents overflow.
 func (t *Tree) insertAt(n, kid uint32, min, max []float64) {
 	d := t.dims
 	emin, emax := min, max
@@ -68,6 +76,11 @@ func (t *Tree) insertAt(n, kid uint32, min, max []float64) {
 			// n's box is its old box grown by the inserted item's box: splits
 			// below only redistributed the old children plus that item.
 			t.extendUp(n, min, max)
+			return
+		}
+		if bit := uint32(1) << t.nodes[n].level; n != t.root && t.reinserted&bit == 0 {
+			t.reinserted |= bit
+			t.forceReinsert(n, kid, emin, emax)
 			return
 		}
 		nn := t.split(n, kid, emin, emax)
@@ -86,4 +99,70 @@ func (t *Tree) insertAt(n, kid uint32, min, max []float64) {
 		t.nodeUnion(nn, t.nbox)
 		n, kid, emin, emax = p, nn, t.nbox[:d], t.nbox[d:]
 	}
+}
+
+// reinsertCount is how many of the maxEntries+1 entries of an overflowing
+// node are reinserted (R* found 30% best).
+const reinsertCount = (maxEntries + 1) * 3 / 10
+
+// forceReinsert takes the full node n plus entry (kid, [min, max]), keeps the
+// entries nearest n's centre and reinserts the reinsertCount farthest from
+// the top at n's level, nearest first.
+func (t *Tree) forceReinsert(n, kid uint32, min, max []float64) {
+	d := t.dims
+	d2 := 2 * d
+	const e = maxEntries + 1
+	t.gather(n, kid, min, max)
+	sb := t.sbox
+	// Centre of all e entries (doubled; only comparisons matter).
+	var lo, hi [maxDims]float64
+	copy(lo[:d], sb[:d])
+	copy(hi[:d], sb[d:d2])
+	for i := 1; i < e; i++ {
+		for a := 0; a < d; a++ {
+			lo[a] = math.Min(lo[a], sb[i*d2+a])
+			hi[a] = math.Max(hi[a], sb[i*d2+d+a])
+		}
+	}
+	var dist [e]float64
+	ord := &t.order[0]
+	for i := 0; i < e; i++ {
+		s := 0.0
+		for a := 0; a < d; a++ {
+			c := sb[i*d2+a] + sb[i*d2+d+a] - lo[a] - hi[a]
+			s += c * c
+		}
+		dist[i] = s
+		ord[i] = i
+	}
+	// Insertion sort by distance, nearest first.
+	for i := 1; i < e; i++ {
+		v := ord[i]
+		j := i
+		for j > 0 && dist[ord[j-1]] > dist[v] {
+			ord[j] = ord[j-1]
+			j--
+		}
+		ord[j] = v
+	}
+	keep := e - reinsertCount
+	t.nodes[n].count = 0
+	for _, i := range ord[:keep] {
+		t.addEntry(n, t.sids[i], sb[i*d2:i*d2+d], sb[i*d2+d:i*d2+d2])
+	}
+	// Park the others on the reinsertion stack: the nested insertions below
+	// reuse sbox and may park more (at other levels) on top.
+	base := len(t.rstack)
+	for _, i := range ord[keep:] {
+		t.rstack = append(t.rstack, sb[i*d2:i*d2+d2]...)
+		t.rstack = append(t.rstack, float64(t.sids[i]))
+	}
+	t.shrinkUp(n, 1<<d2-1)
+	level := int(t.nodes[n].level)
+	for k := 0; k < reinsertCount; k++ {
+		r := t.rstack[base+k*(d2+1) : base+(k+1)*(d2+1)]
+		rmin, rmax := r[:d:d], r[d:d2:d2]
+		t.insertAt(t.chooseNode(t.root, level, rmin, rmax), uint32(r[d2]), rmin, rmax)
+	}
+	t.rstack = t.rstack[:base]
 }

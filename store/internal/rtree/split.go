@@ -12,17 +12,7 @@ func (t *Tree) split(n, kid uint32, min, max []float64) uint32 {
 	d2 := 2 * d
 	const e = maxEntries + 1
 	sb := t.sbox
-	b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
-	for i := 0; i < maxEntries; i++ {
-		for a := 0; a < d; a++ {
-			sb[i*d2+a] = b[2*a*maxEntries+i]
-			sb[i*d2+d+a] = b[(2*a+1)*maxEntries+i]
-		}
-		t.sids[i] = t.kids[int(n)*maxEntries+i]
-	}
-	copy(sb[maxEntries*d2:maxEntries*d2+d], min)
-	copy(sb[maxEntries*d2+d:maxEntries*d2+d2], max)
-	t.sids[maxEntries] = kid
+	t.gather(n, kid, min, max)
 
 	// Choose the axis.
 	bestAxis, bestMargin := 0, math.Inf(1)
@@ -60,6 +50,25 @@ func (t *Tree) split(n, kid uint32, min, max []float64) uint32 {
 		t.addEntry(dst, t.sids[i], sb[i*d2:i*d2+d], sb[i*d2+d:i*d2+d2])
 	}
 	return nn
+}
+
+// gather copies the entries of the full node n plus (kid, [min, max]) into
+// sbox (entry-major: mins then maxes) and sids.
+func (t *Tree) gather(n, kid uint32, min, max []float64) {
+	d := t.dims
+	d2 := 2 * d
+	sb := t.sbox
+	b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+	for i := 0; i < maxEntries; i++ {
+		for a := 0; a < d; a++ {
+			sb[i*d2+a] = b[2*a*maxEntries+i]
+			sb[i*d2+d+a] = b[(2*a+1)*maxEntries+i]
+		}
+		t.sids[i] = t.kids[int(n)*maxEntries+i]
+	}
+	copy(sb[maxEntries*d2:maxEntries*d2+d], min)
+	copy(sb[maxEntries*d2+d:maxEntries*d2+d2], max)
+	t.sids[maxEntries] = kid
 }
 
 // sortEntries orders the split entries in t.order[s] by their min (s == 0)

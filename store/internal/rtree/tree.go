@@ -56,7 +56,10 @@ type Tree struct {
 	ubox    []float64 // 2*dims: union scratch
 	nbox    []float64 // 2*dims: box of a node created by a split
 	rbox    []float64 // 2*dims: box of an entry being reinserted
-	orphans []uint32  // nodes dissolved by condense, awaiting reinsertion
+	rstack  []float64 // entries parked by forceReinsert: box then id, per entry
+	// reinserted has bit l set once a forced reinsert ran at level l during
+	// the current top-level insertion (R* allows one per level).
+	reinserted uint32
 }
 
 // New returns an empty tree over dims dimensions. It panics unless 1 <= dims <= 20.
@@ -115,7 +118,7 @@ func (t *Tree) Clear() {
 func (t *Tree) MemoryBytes() int {
 	b := cap(t.nodes)*8 + cap(t.kids)*4 + cap(t.boxes)*8 + cap(t.leafOf)*4 + cap(t.slotOf) + cap(t.free)*4
 	b += (cap(t.sbox) + cap(t.pre) + cap(t.suf) + cap(t.ubox) + cap(t.nbox) + cap(t.rbox)) * 8
-	b += cap(t.orphans) * 4
+	b += cap(t.rstack) * 8
 	return b
 }
 

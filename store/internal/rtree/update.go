@@ -58,5 +58,6 @@ func (t *Tree) Update(id uint32, min, max []float64) {
 		// Condensing merged x away (or collapsed the root above it).
 		x = t.root
 	}
+	t.reinserted = 0
 	t.insertAt(t.chooseNode(x, 0, min, max), id, min, max)
 }
