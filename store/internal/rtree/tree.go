@@ -48,15 +48,15 @@ type Tree struct {
 
 	// Scratch for write methods only (they have exclusive access). Read
 	// methods never touch these: their scratch comes from sync.Pools.
-	sbox    []float64 // (maxEntries+1) entries, 2*dims each, entry-major: split input
-	sids    [maxEntries + 1]uint32
-	pre     []float64 // (maxEntries+2) boxes for prefix unions in split
-	suf     []float64 // (maxEntries+2) boxes for suffix unions in split
-	order   [2][maxEntries + 1]int
-	ubox    []float64 // 2*dims: union scratch
-	nbox    []float64 // 2*dims: box of a node created by a split
-	rbox    []float64 // 2*dims: box of an entry being reinserted
-	rstack  []float64 // entries parked by forceReinsert: box then id, per entry
+	sbox   []float64 // (maxEntries+1) entries, 2*dims each, entry-major: split input
+	sids   [maxEntries + 1]uint32
+	pre    []float64 // (maxEntries+2) boxes for prefix unions in split
+	suf    []float64 // (maxEntries+2) boxes for suffix unions in split
+	order  [2][maxEntries + 1]int
+	ubox   []float64 // 2*dims: union scratch
+	nbox   []float64 // 2*dims: box of a node created by a split
+	rbox   []float64 // 2*dims: box of an entry being reinserted
+	rstack []float64 // entries parked by forceReinsert: box then id, per entry
 	// reinserted has bit l set once a forced reinsert ran at level l during
 	// the current top-level insertion (R* allows one per level).
 	reinserted uint32
