@@ -31,6 +31,10 @@ func (t *Tree) Insert(id uint32, min, max []float64) {
 func (t *Tree) chooseNode(n uint32, level int, min, max []float64) uint32 {
 	d := t.dims
 	for int(t.nodes[n].level) > level {
+		if d == 3 {
+			n = t.kids[int(n)*maxEntries+t.bestChild3(n, min, max)]
+			continue
+		}
 		cnt := int(t.nodes[n].count)
 		b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
 		best := 0
@@ -59,6 +63,33 @@ func (t *Tree) chooseNode(n uint32, level int, min, max []float64) uint32 {
 		n = t.kids[int(n)*maxEntries+best]
 	}
 	return n
+}
+
+// bestChild3 is chooseNode's choice among the children of n for three
+// dimensions: the axis loop unrolled over fixed-size rows, branch-free.
+func (t *Tree) bestChild3(n uint32, qmin, qmax []float64) int {
+	const m = maxEntries
+	b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+	mnx, mxx := (*[m]float64)(b[0:m]), (*[m]float64)(b[m:2*m])
+	mny, mxy := (*[m]float64)(b[2*m:3*m]), (*[m]float64)(b[3*m:4*m])
+	mnz, mxz := (*[m]float64)(b[4*m:5*m]), (*[m]float64)(b[5*m:6*m])
+	x0, y0, z0, x1, y1, z1 := qmin[0], qmin[1], qmin[2], qmax[0], qmax[1], qmax[2]
+	best := 0
+	bestEnl, bestMarg, bestVol := 0.0, 0.0, 0.0
+	cnt := int(t.nodes[n].count)
+	for i := 0; i < cnt && i < m; i++ {
+		ex, ey, ez := mxx[i]-mnx[i], mxy[i]-mny[i], mxz[i]-mnz[i]
+		ux := max(mxx[i], x1) - min(mnx[i], x0)
+		uy := max(mxy[i], y1) - min(mny[i], y0)
+		uz := max(mxz[i], z1) - min(mnz[i], z0)
+		vol := ex * ey * ez
+		enl := ux*uy*uz - vol
+		menl := (ux + uy + uz) - (ex + ey + ez)
+		if i == 0 || menl < bestMarg || (menl == bestMarg && (enl < bestEnl || (enl == bestEnl && vol < bestVol))) {
+			best, bestEnl, bestMarg, bestVol = i, enl, menl, vol
+		}
+	}
+	return best
 }
 
 // insertAt adds entry (kid, [min, max]) to node n and grows the ancestors'
