@@ -151,8 +151,8 @@ func TestExpiredItemsAreSwept(t *testing.T) {
 	// The swept item has left the spatial index too, not only its results.
 	mustOK(t, db.View(func(tx *Tx) error {
 		ix := db.indexes["g"].ix
-		if _, ok := ix.ids["short:g"]; ok || len(ix.ids) != 1 || ix.expiring != 1 {
-			t.Errorf("after the sweep the index holds %v (%d expiring), want only long:g", ix.ids, ix.expiring)
+		if _, ok := ix.ids.Get("short:g"); ok || ix.ids.Len() != 1 || ix.expiring != 1 {
+			t.Errorf("after the sweep the index holds %d keys (%d expiring), want only long:g", ix.ids.Len(), ix.expiring)
 		}
 		return nil
 	}))

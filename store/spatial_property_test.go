@@ -397,17 +397,30 @@ func checkIndexesLocked(t *testing.T, db *DB) {
 			}
 			total += ix.trees[e].Len()
 		}
-		if total != len(ix.ids) {
-			t.Fatalf("index %q: trees hold %d items, %d keys", d.Name, total, len(ix.ids))
+		if total != ix.ids.Len() {
+			t.Fatalf("index %q: trees hold %d items, %d keys", d.Name, total, ix.ids.Len())
 		}
-		for key, id := range ix.ids {
-			it := ix.items[id]
-			if e := ix.dims[id]; it.key != key || e == 0 || !ix.trees[e].Has(id) {
-				t.Fatalf("index %q: key %q -> id %d holds %+v", d.Name, key, id, it)
+		for id, it := range ix.items {
+			id := uint32(id)
+			if ix.dims[id] == 0 {
+				continue // a free id
+			}
+			key := it.key
+			if got, ok := ix.ids.Get(key); !ok || got != id {
+				t.Fatalf("index %q: key %q of id %d maps to %d, %v", d.Name, key, id, got, ok)
+			}
+			if !ix.trees[ix.dims[id]].Has(id) {
+				t.Fatalf("index %q: key %q, id %d is not in its tree", d.Name, key, id)
 			}
 		}
-		if len(ix.ids)+len(ix.free) != len(ix.items) {
-			t.Fatalf("index %q: %d keys + %d free ids != %d items", d.Name, len(ix.ids), len(ix.free), len(ix.items))
+		ix.ids.Range(func(id uint32) bool {
+			if ix.dims[id] == 0 {
+				t.Fatalf("index %q: the key map holds free id %d", d.Name, id)
+			}
+			return true
+		})
+		if ix.ids.Len()+len(ix.free) != len(ix.items) {
+			t.Fatalf("index %q: %d keys + %d free ids != %d items", d.Name, ix.ids.Len(), len(ix.free), len(ix.items))
 		}
 	}
 }

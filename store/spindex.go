@@ -3,9 +3,9 @@ package store
 import (
 	"math"
 	"slices"
-	"strings"
 	"time"
 
+	"spatialstore/store/internal/idmap"
 	"spatialstore/store/internal/rtree"
 )
 
@@ -24,7 +24,7 @@ import (
 // once and by others only after it ends. A rollback undoes them from the
 // transaction's undo log (see undo.go) before BuntDB's lock is released.
 type spatialIndex struct {
-	ids   map[string]uint32 // key -> id
+	ids   *idmap.Map        // key -> id, the keys being items[id].key
 	items []spatialItem     // by id
 	dims  []uint8           // by id: the item's number of dimensions, 0 for a free id
 	free  []uint32          // ids of removed items, for reuse
@@ -45,7 +45,8 @@ type spatialItem struct {
 }
 
 func newSpatialIndex() *spatialIndex {
-	ix := &spatialIndex{ids: map[string]uint32{}}
+	ix := &spatialIndex{}
+	ix.ids = idmap.New(func(id uint32) string { return ix.items[id].key })
 	ix.byKey = ix.keyLess
 	return ix
 }
@@ -80,10 +81,7 @@ func (ix *spatialIndex) alloc(key, value string, expires int64, dims int) uint32
 		ix.items = append(ix.items, it)
 		ix.dims = append(ix.dims, uint8(dims))
 	}
-	// The map keeps a copy of its own: key may share its memory with the
-	// value (the C API copies both in one block), and a map key lives as
-	// long as the item, long after that value is replaced.
-	ix.ids[strings.Clone(key)] = id
+	ix.ids.Put(key, id)
 	if expires != 0 {
 		ix.expiring++
 	}
@@ -93,7 +91,7 @@ func (ix *spatialIndex) alloc(key, value string, expires int64, dims int) uint32
 // put stores key's item with box coords (dims minima, then dims maxima),
 // replacing what key had.
 func (ix *spatialIndex) put(key, value string, coords []float64, dims int, expires int64) {
-	id, ok := ix.ids[key]
+	id, ok := ix.ids.Get(key)
 	ix.putID(id, ok, key, value, coords, dims, expires)
 }
 
@@ -120,13 +118,14 @@ func (ix *spatialIndex) putID(id uint32, ok bool, key, value string, coords []fl
 		ix.dims[id] = uint8(dims)
 	}
 	// The new key string, equal to the old: it sits beside the new value
-	// when the C API copied them in one block, and the old block can go.
+	// when the C API copied them in one block, and the old block can go
+	// (the key map keeps no string of its own).
 	it.key, it.value, it.expires = key, value, expires
 }
 
 // remove takes key out; it reports whether key was there.
 func (ix *spatialIndex) remove(key string) bool {
-	id, ok := ix.ids[key]
+	id, ok := ix.ids.Get(key)
 	if !ok {
 		return false
 	}
@@ -135,8 +134,8 @@ func (ix *spatialIndex) remove(key string) bool {
 	if it.expires != 0 {
 		ix.expiring--
 	}
+	ix.ids.Delete(key) // before the key goes: the map reads it
 	*it, ix.dims[id] = spatialItem{}, 0 // let go of the strings
-	delete(ix.ids, key)
 	ix.free = append(ix.free, id)
 	return true
 }

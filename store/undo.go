@@ -115,7 +115,7 @@ func (tx *Tx) spatialPut(key, value string, geoms []spatialGeom, expires int64) 
 // spatialDelete takes key out of every spatial index that holds it.
 func (tx *Tx) spatialDelete(key string) {
 	for _, d := range tx.db.spatial {
-		if _, ok := d.ix.ids[key]; ok {
+		if _, ok := d.ix.ids.Get(key); ok {
 			_, _ = tx.logChange(d.ix, key)
 			d.ix.remove(key)
 		}
@@ -127,7 +127,7 @@ func (tx *Tx) spatialDelete(key string) {
 func (tx *Tx) logChange(ix *spatialIndex, key string) (id uint32, ok bool) {
 	w := tx.ws()
 	u := spatialUndo{ix: ix, key: key}
-	if id, ok = ix.ids[key]; ok {
+	if id, ok = ix.ids.Get(key); ok {
 		u.had, u.old, u.dims, u.off = true, ix.items[id], int(ix.dims[id]), len(w.undoCoords)
 		w.undoCoords = ix.box(id, w.undoCoords)
 	}
