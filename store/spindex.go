@@ -24,10 +24,10 @@ import (
 // once and by others only after it ends. A rollback undoes them from the
 // transaction's undo log (see undo.go) before BuntDB's lock is released.
 type spatialIndex struct {
-	ids   *idmap.Map        // key -> id, the keys being items[id].key
-	items []spatialItem     // by id
-	dims  []uint8           // by id: the item's number of dimensions, 0 for a free id
-	free  []uint32          // ids of removed items, for reuse
+	ids   *idmap.Map    // key -> id, the keys being items[id].key
+	items []spatialItem // by id
+	dims  []uint8       // by id: the item's number of dimensions, 0 for a free id
+	free  []uint32      // ids of removed items, for reuse
 	trees [MaxDims + 1]*rtree.Tree
 	// present lists the numbers of dimensions that have a tree, ascending.
 	present []int
@@ -134,7 +134,7 @@ func (ix *spatialIndex) remove(key string) bool {
 	if it.expires != 0 {
 		ix.expiring--
 	}
-	ix.ids.Delete(key) // before the key goes: the map reads it
+	ix.ids.Delete(key)                  // before the key goes: the map reads it
 	*it, ix.dims[id] = spatialItem{}, 0 // let go of the strings
 	ix.free = append(ix.free, id)
 	return true
