@@ -15,8 +15,8 @@ func (t *Tree) Check() error {
 		if t.size != 0 {
 			return fmt.Errorf("empty tree has Len %d", t.size)
 		}
-		for id, n := range t.leafOf {
-			if n != noNode {
+		for id, it := range t.items {
+			if n := it.leaf; n != noNode {
 				return fmt.Errorf("empty tree: id %d points at leaf %d", id, n)
 			}
 		}
@@ -46,8 +46,8 @@ func (t *Tree) Check() error {
 		return fmt.Errorf("Len is %d but %d items are reachable", t.size, c.items)
 	}
 	present := 0
-	for id, n := range t.leafOf {
-		if n != noNode {
+	for id, it := range t.items {
+		if n := it.leaf; n != noNode {
 			present++
 			if !c.seenItem[uint32(id)] {
 				return fmt.Errorf("id %d points at leaf %d but is not in the tree", id, n)
@@ -121,7 +121,7 @@ func (c *checker) node(n uint32, level int) error {
 			}
 			c.seenItem[kid] = true
 			c.items++
-			if int(kid) >= len(t.leafOf) || t.leafOf[kid] != n || int(t.slotOf[kid]) != i {
+			if int(kid) >= len(t.items) || t.items[kid].leaf != n || int(t.items[kid].slot) != i {
 				return fmt.Errorf("item %d is in leaf %d slot %d but its back pointer disagrees", kid, n, i)
 			}
 			continue

@@ -25,7 +25,7 @@ func TestCheckDetects(t *testing.T) {
 		return tr
 	}
 	internal := func(tr *Tree) uint32 { return tr.kids[int(tr.root)*maxEntries] }
-	leafOfTree := func(tr *Tree) uint32 { return tr.leafOf[0] }
+	leafOfFirst := func(tr *Tree) uint32 { return tr.items[0].leaf }
 	cases := []struct {
 		name, want string
 		corrupt    func(tr *Tree)
@@ -33,18 +33,18 @@ func TestCheckDetects(t *testing.T) {
 		{"box grown", "union", func(tr *Tree) { tr.boxes[int(tr.root)*tr.stride] -= 1 }},
 		{"box shrunk", "union", func(tr *Tree) { tr.boxes[int(tr.root)*tr.stride+maxEntries] -= 0.5 }},
 		{"item box inverted", "bad box", func(tr *Tree) {
-			l := leafOfTree(tr)
+			l := leafOfFirst(tr)
 			tr.boxes[int(l)*tr.stride] = tr.boxes[int(l)*tr.stride+maxEntries] + 1
 		}},
 		{"len", "Len", func(tr *Tree) { tr.size++ }},
-		{"back pointer", "back pointer", func(tr *Tree) { tr.leafOf[0] = tr.root }},
+		{"back pointer", "back pointer", func(tr *Tree) { tr.items[0].leaf = tr.root }},
 		{"stray back pointer", "not in the tree", func(tr *Tree) {
 			tr.growIDs(1000)
-			tr.leafOf[1000] = tr.root
+			tr.items[1000].leaf = tr.root
 		}},
 		{"parent", "parent", func(tr *Tree) { tr.nodes[internal(tr)].parent = noNode - 1 }},
 		{"underfull", "entries, want", func(tr *Tree) {
-			l := leafOfTree(tr)
+			l := leafOfFirst(tr)
 			tr.removeSlot(l, 0)
 			for tr.nodes[l].count >= minEntries {
 				tr.removeSlot(l, 0)

@@ -15,7 +15,7 @@
 //     axis: the mins of axis 0 for slots 0..M-1, then the maxes of axis 0, then
 //     axis 1, and so on. A query tests one axis for all slots with a linear
 //     scan of contiguous memory;
-//   - leafOf: id -> leaf holding it, so Remove and Update start at the leaf.
+//   - items: id -> (leaf, slot) holding it, so Remove and Update start at the leaf.
 //
 // A node's own box lives in its parent's slot, so the root has none. Freed
 // nodes go on a free list and are reused. Every box is the exact union of its

@@ -30,9 +30,7 @@ func (t *Tree) Load(ids []uint32, boxes []float64) {
 		}
 	}
 	t.reset()
-	for i := range t.leafOf {
-		t.leafOf[i] = noNode
-	}
+	t.items = t.items[:0]
 	t.growIDs(maxID)
 
 	level, capacity := 0, maxEntries
@@ -100,7 +98,7 @@ func (l *loader) build(rows []float64, level int) uint32 {
 		for k := 0; k < n; k++ {
 			r := rows[k*rl : (k+1)*rl]
 			id := uint32(r[2*d])
-			if t.leafOf[id] != noNode {
+			if t.items[id].leaf != noNode {
 				t.Clear()
 				panic(fmt.Sprintf("rtree: Load: duplicate id %d", id))
 			}

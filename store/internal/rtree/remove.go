@@ -6,14 +6,14 @@ func (t *Tree) Remove(id uint32) bool {
 	if !t.Has(id) {
 		return false
 	}
-	leaf := t.leafOf[id]
-	t.leafOf[id] = noNode
+	leaf := t.items[id].leaf
+	t.items[id].leaf = noNode
 	t.size--
 	if t.size == 0 {
 		t.reset()
 		return true
 	}
-	t.takeOut(leaf, int(t.slotOf[id]))
+	t.takeOut(leaf, int(t.items[id].slot))
 	return true
 }
 

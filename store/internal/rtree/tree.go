@@ -14,11 +14,18 @@ const (
 	minEntries = maxEntries * 2 / 5
 	// maxDims is the largest supported dimensionality.
 	maxDims = 20
-	// noNode marks an absent node or an absent item in leafOf.
+	// noNode marks an absent node, or an absent item in items.
 	noNode = ^uint32(0)
 	// freeLevel marks a node on the free list.
 	freeLevel = 0xff
 )
+
+// itemLoc is the back pointer of an item id: its leaf (noNode if the id is
+// absent) and its slot there.
+type itemLoc struct {
+	leaf uint32
+	slot uint8
+}
 
 // node is the per-node metadata. It holds no pointers, so the GC never scans
 // the nodes slice however large it grows.
@@ -42,8 +49,7 @@ type Tree struct {
 	nodes  []node
 	kids   []uint32  // maxEntries slots per node: child node numbers or item ids
 	boxes  []float64 // stride floats per node, per axis: mins of slots, then maxes
-	leafOf []uint32  // item id -> leaf node holding it, noNode if absent
-	slotOf []uint8   // item id -> its slot in that leaf
+	items  []itemLoc // item id -> where it is: one cache miss finds leaf and slot
 	free   []uint32  // node numbers available for reuse
 
 	// Scratch for write methods only (they have exclusive access). Read
@@ -86,7 +92,7 @@ func (t *Tree) Len() int { return t.size }
 
 // Has reports whether id is in the tree.
 func (t *Tree) Has(id uint32) bool {
-	return int(id) < len(t.leafOf) && t.leafOf[id] != noNode
+	return int(id) < len(t.items) && t.items[id].leaf != noNode
 }
 
 // Box copies item id's box into min and max; it returns false if id is absent.
@@ -94,8 +100,8 @@ func (t *Tree) Box(id uint32, min, max []float64) bool {
 	if !t.Has(id) {
 		return false
 	}
-	n := t.leafOf[id]
-	t.getSlot(n, int(t.slotOf[id]), min[:t.dims], max[:t.dims])
+	n := t.items[id].leaf
+	t.getSlot(n, int(t.items[id].slot), min[:t.dims], max[:t.dims])
 	return true
 }
 
@@ -107,16 +113,12 @@ func (t *Tree) Clear() {
 	t.kids = t.kids[:0]
 	t.boxes = t.boxes[:0]
 	t.free = t.free[:0]
-	for i := range t.leafOf {
-		t.leafOf[i] = noNode
-	}
-	t.leafOf = t.leafOf[:0]
-	t.slotOf = t.slotOf[:0]
+	t.items = t.items[:0]
 }
 
 // MemoryBytes is the bytes held by the tree's arrays (capacity, not length).
 func (t *Tree) MemoryBytes() int {
-	b := cap(t.nodes)*8 + cap(t.kids)*4 + cap(t.boxes)*8 + cap(t.leafOf)*4 + cap(t.slotOf) + cap(t.free)*4
+	b := cap(t.nodes)*8 + cap(t.kids)*4 + cap(t.boxes)*8 + cap(t.items)*8 + cap(t.free)*4
 	b += (cap(t.sbox) + cap(t.pre) + cap(t.suf) + cap(t.ubox) + cap(t.nbox) + cap(t.rbox)) * 8
 	b += cap(t.rstack) * 8
 	return b
@@ -134,24 +136,19 @@ func (t *Tree) checkBox(min, max []float64) {
 	}
 }
 
-// growIDs makes leafOf long enough to index id.
+// growIDs makes items long enough to index id.
 func (t *Tree) growIDs(id uint32) {
-	if int(id) < len(t.leafOf) {
+	n := len(t.items)
+	if int(id) < n {
 		return
 	}
-	n := len(t.leafOf)
-	if int(id) < cap(t.leafOf) {
-		t.leafOf = t.leafOf[:int(id)+1]
+	if int(id) < cap(t.items) {
+		t.items = t.items[:int(id)+1]
 	} else {
-		t.leafOf = append(t.leafOf, make([]uint32, int(id)+1-n)...)
+		t.items = append(t.items, make([]itemLoc, int(id)+1-n)...)
 	}
-	if int(id) < cap(t.slotOf) {
-		t.slotOf = t.slotOf[:int(id)+1]
-	} else {
-		t.slotOf = append(t.slotOf[:n], make([]uint8, int(id)+1-n)...)
-	}
-	for i := n; i < len(t.leafOf); i++ {
-		t.leafOf[i] = noNode
+	for i := n; i < len(t.items); i++ {
+		t.items[i] = itemLoc{leaf: noNode}
 	}
 }
 
@@ -181,7 +178,7 @@ func (t *Tree) freeNode(n uint32) {
 }
 
 // findSlot returns the slot of kid in node n by scanning (kid must be
-// there). The hot paths use node.slot and slotOf instead.
+// there). The hot paths use node.slot and itemLoc.slot instead.
 func (t *Tree) findSlot(n, kid uint32) int {
 	k := t.kids[int(n)*maxEntries : int(n)*maxEntries+int(t.nodes[n].count)]
 	for i, v := range k {
@@ -229,8 +226,8 @@ func (t *Tree) addEntry(n, kid uint32, min, max []float64) {
 	t.kids[int(n)*maxEntries+i] = kid
 	t.nodes[n].count++
 	if t.nodes[n].level == 0 {
-		t.leafOf[kid] = n
-		t.slotOf[kid] = uint8(i)
+		t.items[kid].leaf = n
+		t.items[kid].slot = uint8(i)
 	} else {
 		t.nodes[kid].parent = n
 		t.nodes[kid].slot = uint8(i)
@@ -248,7 +245,7 @@ func (t *Tree) removeSlot(n uint32, i int) {
 		kid := t.kids[int(n)*maxEntries+last]
 		t.kids[int(n)*maxEntries+i] = kid
 		if t.nodes[n].level == 0 {
-			t.slotOf[kid] = uint8(i)
+			t.items[kid].slot = uint8(i)
 		} else {
 			t.nodes[kid].slot = uint8(i)
 		}

@@ -15,8 +15,8 @@ func (t *Tree) Update(id uint32, min, max []float64) {
 	if !t.Has(id) {
 		panic(fmt.Sprintf("rtree: Update of absent id %d", id))
 	}
-	leaf := t.leafOf[id]
-	i := int(t.slotOf[id])
+	leaf := t.items[id].leaf
+	i := int(t.items[id].slot)
 	if leaf == t.root {
 		t.setSlot(leaf, i, min, max)
 		return
