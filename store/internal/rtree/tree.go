@@ -46,11 +46,11 @@ type Tree struct {
 	root uint32 // noNode when the tree is empty
 	size int
 
-	nodes  []node
-	kids   []uint32  // maxEntries slots per node: child node numbers or item ids
-	boxes  []float64 // stride floats per node, per axis: mins of slots, then maxes
-	items  []itemLoc // item id -> where it is: one cache miss finds leaf and slot
-	free   []uint32  // node numbers available for reuse
+	nodes []node
+	kids  []uint32  // maxEntries slots per node: child node numbers or item ids
+	boxes []float64 // stride floats per node, per axis: mins of slots, then maxes
+	items []itemLoc // item id -> where it is: one cache miss finds leaf and slot
+	free  []uint32  // node numbers available for reuse
 
 	// Scratch for write methods only (they have exclusive access). Read
 	// methods never touch these: their scratch comes from sync.Pools.
