@@ -289,3 +289,18 @@ func benchUpdate(b *testing.B, t *Tree, pos []float64, n int) {
 	c.stop(b)
 	b.ReportMetric(float64(t.MemoryBytes())/float64(n), "bytes/item")
 }
+
+// BenchmarkSelfJoin finds all pairs of points within 5 units of each other.
+func BenchmarkSelfJoin(b *testing.B) {
+	forAll(b, func(b *testing.B, kind string, n int) {
+		t := getTree(kind, n, "load")
+		pairs := 0
+		b.ReportAllocs()
+		c := startCPU(b)
+		for i := 0; i < b.N; i++ {
+			t.Join(t, 5, func(a, b uint32, d float64) bool { pairs++; return true })
+		}
+		c.stop(b)
+		b.ReportMetric(float64(pairs)/float64(b.N), "pairs/op")
+	})
+}

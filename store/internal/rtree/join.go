@@ -35,7 +35,8 @@ func (t *Tree) Join(o *Tree, maxDist float64, fn func(a, b uint32, dist float64)
 	sp := joinPool.Get().(*[]pair)
 	stack := append((*sp)[:0], pair{t.root, o.root})
 	ok := true
-	var ub [2 * maxDims]float64 // union box of a leaf met by an internal node
+	var boxA, boxB [2 * maxDims]float64
+	var ia, ib [maxEntries]uint8
 	for len(stack) > 0 && ok {
 		p := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -44,17 +45,55 @@ func (t *Tree) Join(o *Tree, maxDist float64, fn func(a, b uint32, dist float64)
 		bb := o.boxes[int(p.b)*o.stride : int(p.b+1)*o.stride]
 		ka := t.kids[int(p.a)*maxEntries : int(p.a)*maxEntries+int(na.count)]
 		kb := o.kids[int(p.b)*maxEntries : int(p.b)*maxEntries+int(nb.count)]
-		same := self && p.a == p.b
+		if self && p.a == p.b {
+			// The pairs within one node: each unordered pair once.
+			for i, x := range ka {
+				if na.level > 0 {
+					stack = append(stack, pair{x, x})
+				}
+				for j := i + 1; j < len(ka); j++ {
+					d2 := slotDist2(ba, i, ba, j, dims)
+					if d2 > limit {
+						continue
+					}
+					if na.level > 0 {
+						stack = append(stack, pair{x, ka[j]})
+					} else if !fn(x, ka[j], math.Sqrt(d2)) {
+						ok = false
+						break
+					}
+				}
+				if !ok {
+					break
+				}
+			}
+			continue
+		}
+		// Keep only the children of each node near the other node's box,
+		// then pair those up: near the boundary between two nodes few are.
+		t.nodeBox(p.a, boxA[:2*t.dims])
+		o.nodeBox(p.b, boxB[:2*o.dims])
+		na2, nb2 := 0, 0
+		if na.level > 0 && nb.level > 0 || na.level == nb.level {
+			for i := range ka {
+				if unionDist2(ba, i, boxB[:2*o.dims], o.dims, dims) <= limit {
+					ia[na2] = uint8(i)
+					na2++
+				}
+			}
+			for j := range kb {
+				if unionDist2(bb, j, boxA[:2*t.dims], t.dims, dims) <= limit {
+					ib[nb2] = uint8(j)
+					nb2++
+				}
+			}
+		}
 		switch {
 		case na.level == 0 && nb.level == 0:
-			for i, x := range ka {
-				j0 := 0
-				if same {
-					j0 = i + 1
-				}
-				for j := j0; j < len(kb); j++ {
-					if d2 := slotDist2(ba, i, bb, j, dims); d2 <= limit {
-						if !fn(x, kb[j], math.Sqrt(d2)) {
+			for _, i := range ia[:na2] {
+				for _, j := range ib[:nb2] {
+					if d2 := slotDist2(ba, int(i), bb, int(j), dims); d2 <= limit {
+						if !fn(ka[i], kb[j], math.Sqrt(d2)) {
 							ok = false
 							break
 						}
@@ -65,29 +104,23 @@ func (t *Tree) Join(o *Tree, maxDist float64, fn func(a, b uint32, dist float64)
 				}
 			}
 		case na.level > 0 && nb.level > 0:
-			for i, x := range ka {
-				j0 := 0
-				if same {
-					j0 = i
-				}
-				for j := j0; j < len(kb); j++ {
-					if (same && i == j) || slotDist2(ba, i, bb, j, dims) <= limit {
-						stack = append(stack, pair{x, kb[j]})
+			for _, i := range ia[:na2] {
+				for _, j := range ib[:nb2] {
+					if slotDist2(ba, int(i), bb, int(j), dims) <= limit {
+						stack = append(stack, pair{ka[i], kb[j]})
 					}
 				}
 			}
 		case na.level > 0:
-			// b is a leaf: test a's children against b's whole box.
-			o.nodeUnion(p.b, ub[:2*o.dims])
+			// b is a leaf: descend a alone.
 			for i, x := range ka {
-				if unionDist2(ba, i, ub[:2*o.dims], o.dims, dims) <= limit {
+				if unionDist2(ba, i, boxB[:2*o.dims], o.dims, dims) <= limit {
 					stack = append(stack, pair{x, p.b})
 				}
 			}
 		default:
-			t.nodeUnion(p.a, ub[:2*t.dims])
 			for j, y := range kb {
-				if unionDist2(bb, j, ub[:2*t.dims], t.dims, dims) <= limit {
+				if unionDist2(bb, j, boxA[:2*t.dims], t.dims, dims) <= limit {
 					stack = append(stack, pair{p.a, y})
 				}
 			}
@@ -96,6 +129,20 @@ func (t *Tree) Join(o *Tree, maxDist float64, fn func(a, b uint32, dist float64)
 	*sp = stack[:0]
 	joinPool.Put(sp)
 	return ok
+}
+
+// nodeBox writes node n's box into box (mins, then maxes): its slot in the
+// parent, or for the root an infinite box (the root has no stored box, and
+// any bound that holds everything serves the pruning tests).
+func (t *Tree) nodeBox(n uint32, box []float64) {
+	d := t.dims
+	if n == t.root {
+		for a := 0; a < d; a++ {
+			box[a], box[d+a] = math.Inf(-1), math.Inf(1)
+		}
+		return
+	}
+	t.getSlot(t.nodes[n].parent, int(t.nodes[n].slot), box[:d], box[d:])
 }
 
 // slotDist2 is the squared distance between slot i of node boxes ba and slot
