@@ -1,9 +1,6 @@
 package rtree
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Insert adds id with box [min, max]. It panics if id is present or the box
 // is invalid (wrong length, min > max, not finite).
@@ -136,14 +133,14 @@ func (t *Tree) insertAt(n, kid uint32, min, max []float64) {
 // node are reinserted (R* found 30% best).
 const reinsertCount = (maxEntries + 1) * 3 / 10
 
-// forceReinsert takes the full node n plus entry (kid, [min, max]), keeps the
+// forceReinsert takes the full node n plus entry (kid, [emin, emax]), keeps the
 // entries nearest n's centre and reinserts the reinsertCount farthest from
 // the top at n's level, nearest first.
-func (t *Tree) forceReinsert(n, kid uint32, min, max []float64) {
+func (t *Tree) forceReinsert(n, kid uint32, emin, emax []float64) {
 	d := t.dims
 	d2 := 2 * d
 	const e = maxEntries + 1
-	t.gather(n, kid, min, max)
+	t.gather(n, kid, emin, emax)
 	sb := t.sbox
 	// Centre of all e entries (doubled; only comparisons matter).
 	var lo, hi [maxDims]float64
@@ -151,8 +148,8 @@ func (t *Tree) forceReinsert(n, kid uint32, min, max []float64) {
 	copy(hi[:d], sb[d:d2])
 	for i := 1; i < e; i++ {
 		for a := 0; a < d; a++ {
-			lo[a] = math.Min(lo[a], sb[i*d2+a])
-			hi[a] = math.Max(hi[a], sb[i*d2+d+a])
+			lo[a] = min(lo[a], sb[i*d2+a])
+			hi[a] = max(hi[a], sb[i*d2+d+a])
 		}
 	}
 	var dist [e]float64

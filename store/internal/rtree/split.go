@@ -123,15 +123,15 @@ func (t *Tree) distributions(s int, pick *[3]float64) float64 {
 	for k := 2; k <= e; k++ {
 		i := ord[k-1]
 		for a := 0; a < d; a++ {
-			pre[k*d2+a] = math.Min(pre[(k-1)*d2+a], sb[i*d2+a])
-			pre[k*d2+d+a] = math.Max(pre[(k-1)*d2+d+a], sb[i*d2+d+a])
+			pre[k*d2+a] = min(pre[(k-1)*d2+a], sb[i*d2+a])
+			pre[k*d2+d+a] = max(pre[(k-1)*d2+d+a], sb[i*d2+d+a])
 		}
 	}
 	for k := e - 2; k >= 0; k-- {
 		i := ord[k]
 		for a := 0; a < d; a++ {
-			suf[k*d2+a] = math.Min(suf[(k+1)*d2+a], sb[i*d2+a])
-			suf[k*d2+d+a] = math.Max(suf[(k+1)*d2+d+a], sb[i*d2+d+a])
+			suf[k*d2+a] = min(suf[(k+1)*d2+a], sb[i*d2+a])
+			suf[k*d2+d+a] = max(suf[(k+1)*d2+d+a], sb[i*d2+d+a])
 		}
 	}
 	margin := 0.0
@@ -145,7 +145,7 @@ func (t *Tree) distributions(s int, pick *[3]float64) float64 {
 		}
 		ov, vp, vq := 1.0, 1.0, 1.0
 		for a := 0; a < d; a++ {
-			lo, hi := math.Max(p[a], q[a]), math.Min(p[d+a], q[d+a])
+			lo, hi := max(p[a], q[a]), min(p[d+a], q[d+a])
 			if hi < lo {
 				ov = 0
 			} else {
