@@ -270,3 +270,53 @@ func TestPanics(t *testing.T) {
 	e := New(2)
 	mustPanic("Load dup", func() { e.Load([]uint32{9, 9}, []float64{0, 0, 1, 1, 0, 0, 1, 1}) })
 }
+
+// TestLargeChurn drives a tree of height 4 through loads, moves, big jumps,
+// mass removals and reinsertions, so that splits, forced reinsertion and
+// condensing run at every level.
+func TestLargeChurn(t *testing.T) {
+	for _, dims := range []int{2, 3} {
+		r := rand.New(rand.NewSource(int64(77 + dims)))
+		g := &gen{r: r, dims: dims, span: 1000, points: dims == 3}
+		tr := New(dims)
+		m := newModel(dims)
+		loadModel(tr, m, g, 5000, 8000)
+		mustCheck(t, tr, "load")
+		for round := 0; round < 6; round++ {
+			ids := m.ids()
+			for k := 0; k < 4000; k++ {
+				id := ids[r.Intn(len(ids))]
+				var nb []float64
+				if r.Intn(10) == 0 {
+					nb = g.box()
+				} else {
+					nb = g.near(m.boxes[id])
+				}
+				tr.Update(id, nb[:dims], nb[dims:])
+				m.boxes[id] = nb
+			}
+			mustCheck(t, tr, fmt.Sprintf("round %d moves", round))
+			for _, id := range ids {
+				if r.Intn(3) == 0 {
+					tr.Remove(id)
+					delete(m.boxes, id)
+				}
+			}
+			mustCheck(t, tr, fmt.Sprintf("round %d removals", round))
+			for i := 0; i < 2000; i++ {
+				id := uint32(r.Intn(8000))
+				if _, ok := m.boxes[id]; ok {
+					continue
+				}
+				b := g.box()
+				tr.Insert(id, b[:dims], b[dims:])
+				m.boxes[id] = b
+			}
+			mustCheck(t, tr, fmt.Sprintf("round %d inserts", round))
+			compare(t, tr, m, g, 10)
+		}
+		if h := tr.nodes[tr.root].level + 1; h < 4 {
+			t.Errorf("height %d, want >= 4 to exercise every level", h)
+		}
+	}
+}
