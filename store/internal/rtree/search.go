@@ -34,6 +34,7 @@ func (t *Tree) Search(min, max []float64, fn func(id uint32) bool) bool {
 	var stack [stackSize]uint32
 	stack[0] = t.root
 	sp := 1
+	touch := 0.0
 	for sp > 0 {
 		sp--
 		n := stack[sp]
@@ -54,8 +55,12 @@ func (t *Tree) Search(min, max []float64, fn func(id uint32) bool) bool {
 			} else {
 				stack[sp] = kid
 				sp++
+				touch += t.boxes[int(kid)*t.stride+d*maxEntries] // see search3
 			}
 		}
+	}
+	if touch != touch {
+		return true // see search3
 	}
 	return true
 }
@@ -71,6 +76,7 @@ func (t *Tree) SearchWithin(min, max []float64, fn func(id uint32) bool) bool {
 	var stack [stackSize]uint32
 	stack[0] = t.root
 	sp := 1
+	touch := 0.0
 	for sp > 0 {
 		sp--
 		n := stack[sp]
@@ -101,7 +107,11 @@ func (t *Tree) SearchWithin(min, max []float64, fn func(id uint32) bool) bool {
 			}
 			stack[sp] = kid
 			sp++
+			touch += t.boxes[int(kid)*t.stride+d*maxEntries] // see search3
 		}
+	}
+	if touch != touch {
+		return true // see search3
 	}
 	return true
 }
@@ -124,6 +134,7 @@ func (t *Tree) search2(min, max []float64, fn func(id uint32) bool) bool {
 	var stack [stackSize]uint32
 	stack[0] = t.root
 	sp := 1
+	touch := 0.0
 	for sp > 0 {
 		sp--
 		n := stack[sp]
@@ -148,9 +159,14 @@ func (t *Tree) search2(min, max []float64, fn func(id uint32) bool) bool {
 			continue
 		}
 		for ; hits != 0; hits &= hits - 1 {
-			stack[sp] = kids[bits.TrailingZeros32(hits)]
+			kid := kids[bits.TrailingZeros32(hits)]
+			stack[sp] = kid
 			sp++
+			touch += t.boxes[int(kid)*t.stride+2*m] // see search3
 		}
+	}
+	if touch != touch {
+		return true // see search3
 	}
 	return true
 }
@@ -162,6 +178,7 @@ func (t *Tree) search3(min, max []float64, fn func(id uint32) bool) bool {
 	var stack [stackSize]uint32
 	stack[0] = t.root
 	sp := 1
+	touch := 0.0
 	for sp > 0 {
 		sp--
 		n := stack[sp]
@@ -189,9 +206,16 @@ func (t *Tree) search3(min, max []float64, fn func(id uint32) bool) bool {
 			continue
 		}
 		for ; hits != 0; hits &= hits - 1 {
-			stack[sp] = kids[bits.TrailingZeros32(hits)]
+			kid := kids[bits.TrailingZeros32(hits)]
+			stack[sp] = kid
 			sp++
+			// Touch the child's boxes now, so that the cache misses of all
+			// the pushed children overlap instead of coming one per pop.
+			touch += t.boxes[int(kid)*t.stride+3*m]
 		}
+	}
+	if touch != touch {
+		return true // NaN never happens; the test keeps the touches alive
 	}
 	return true
 }
