@@ -23,16 +23,24 @@
 //
 // # Algorithms
 //
-// Insert descends by least margin enlargement (ties: volume growth, then volume) and
-// splits overflowing nodes R*-style (axis by least margin sum, distribution
-// by least overlap, then least volume). Remove condenses: underfull nodes
-// (below 40% of M) are dissolved and their entries reinserted at their own
-// level; a root with one child is replaced by it. Update is bottom-up (Lee et
-// al., VLDB 2003): in place when the new box fits the leaf, else reinsertion
-// from the lowest ancestor that holds the new box. Load packs top-down with
-// equal-size groups made by recursive nth-element selection, leaving nodes
-// nearly full. Nearest is best-first over nodes with a bounded top-k heap;
-// Join is a synchronised dual-tree traversal.
+// Insert descends by least margin growth (ties: volume growth, then volume);
+// margin first keeps boxes of points compact where volumes are near zero. An
+// overflowing node first reinserts its 30% of entries farthest from its
+// centre (R*'s forced reinsertion, once per level per insertion) and then
+// splits R*-style: the axis with the least margin sum, the distribution with
+// the least overlap, then the least volume. Remove condenses locally, like a
+// B-tree: an underfull node (below 40% of M) merges into the sibling that
+// grows least, or borrows that sibling's nearest entries; a root with one
+// child is replaced by it. Update is bottom-up (Lee et al., VLDB 2003): in
+// place when the new box fits the leaf's box (shrinking only the box
+// coordinates the old box defined), else reinsertion from the lowest ancestor
+// that holds the new box. Load packs top-down into equal groups made by
+// recursive Floyd-Rivest selection (no sorting), leaving nodes nearly full.
+// Search walks depth-first with an explicit stack, testing all slots of a
+// node branch-free (2D and 3D have unrolled loops) and touching each pushed
+// child early so that cache misses overlap. Nearest is best-first over nodes
+// with a bounded top-k heap; Join is a synchronised dual-tree traversal that
+// pairs only the children near the other node's box.
 //
 // # Concurrency
 //
