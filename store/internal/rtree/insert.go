@@ -28,7 +28,11 @@ func (t *Tree) Insert(id uint32, min, max []float64) {
 func (t *Tree) chooseNode(n uint32, level int, min, max []float64) uint32 {
 	d := t.dims
 	for int(t.nodes[n].level) > level {
-		if d == 3 {
+		switch d {
+		case 2:
+			n = t.kids[int(n)*maxEntries+t.bestChild2(n, min, max)]
+			continue
+		case 3:
 			n = t.kids[int(n)*maxEntries+t.bestChild3(n, min, max)]
 			continue
 		}
@@ -60,6 +64,30 @@ func (t *Tree) chooseNode(n uint32, level int, min, max []float64) uint32 {
 		n = t.kids[int(n)*maxEntries+best]
 	}
 	return n
+}
+
+// bestChild2 is bestChild3 for two dimensions.
+func (t *Tree) bestChild2(n uint32, qmin, qmax []float64) int {
+	const m = maxEntries
+	b := t.boxes[int(n)*t.stride : int(n+1)*t.stride]
+	mnx, mxx := (*[m]float64)(b[0:m]), (*[m]float64)(b[m:2*m])
+	mny, mxy := (*[m]float64)(b[2*m:3*m]), (*[m]float64)(b[3*m:4*m])
+	x0, y0, x1, y1 := qmin[0], qmin[1], qmax[0], qmax[1]
+	best := 0
+	bestEnl, bestMarg, bestVol := 0.0, 0.0, 0.0
+	cnt := int(t.nodes[n].count)
+	for i := 0; i < cnt && i < m; i++ {
+		ex, ey := mxx[i]-mnx[i], mxy[i]-mny[i]
+		ux := max(mxx[i], x1) - min(mnx[i], x0)
+		uy := max(mxy[i], y1) - min(mny[i], y0)
+		vol := ex * ey
+		enl := ux*uy - vol
+		menl := (ux + uy) - (ex + ey)
+		if i == 0 || menl < bestMarg || (menl == bestMarg && (enl < bestEnl || (enl == bestEnl && vol < bestVol))) {
+			best, bestEnl, bestMarg, bestVol = i, enl, menl, vol
+		}
+	}
+	return best
 }
 
 // bestChild3 is chooseNode's choice among the children of n for three
