@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -61,18 +62,25 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key
 // searchIndex runs a box query over every tree of ix. A tree of e
 // dimensions is asked with the box cut or padded to e dimensions: the
 // dimensions the box lacks are unbounded, those the items lack are
-// ignored. It reports false if fn stopped it.
+// ignored. Hits are gathered in chunks and handed to fn by emit (see
+// there for why). It reports false if fn stopped it.
 func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, fn func(key, value string) bool) bool {
 	now := ix.clock()
+	hb := hitPool.Get().(*hitBuffer)
+	defer hitPool.Put(hb)
+	ids := hb.ids[:0]
 	seen := 0
 	stopped := false
 	visit := func(id uint32) bool {
 		if !ix.live(id, now) {
 			return true
 		}
-		it := &ix.items[id]
+		ids = append(ids, id)
 		seen++
-		stopped = !fn(it.key, it.value)
+		if len(ids) == hitChunk {
+			stopped = !ix.emit(ids, fn)
+			ids = ids[:0]
+		}
 		return !stopped && (limit == 0 || seen < limit)
 	}
 	var lo, hi [MaxDims]float64
@@ -89,10 +97,64 @@ func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, fn func(key
 			more = t.Search(lo[:e], hi[:e], visit)
 		}
 		if !more {
-			return !stopped
+			break
+		}
+	}
+	if !stopped && len(ids) > 0 {
+		stopped = !ix.emit(ids, fn)
+	}
+	hb.ids = ids[:0]
+	return !stopped
+}
+
+// hitChunk is how many hits a box query gathers before handing them on: a
+// user's early stop wastes at most that much work.
+const hitChunk = 256
+
+type hitBuffer struct{ ids []uint32 }
+
+var hitPool = sync.Pool{New: func() any { return &hitBuffer{ids: make([]uint32, 0, hitChunk)} }}
+
+// emit hands the items of ids to fn, in order, until fn returns false.
+//
+// At a million items a hit's record and its key and value bytes are almost
+// never in the cache, and each miss costs more than the rest of the hit's
+// work. Touched one hit at a time, as fn copies them out, the misses come
+// one after another; touched first in loops of independent loads, they
+// overlap in the memory system. So emit reads every record, then the key
+// and value of each, and only then calls fn on data now in the cache.
+func (ix *spatialIndex) emit(ids []uint32, fn func(key, value string) bool) bool {
+	var sum uint
+	for _, id := range ids {
+		sum += uint(len(ix.items[id].value))
+	}
+	for _, id := range ids {
+		sum += ix.items[id].touch()
+	}
+	if sum == math.MaxUint { // never: it only keeps the loads above
+		runtime.Gosched()
+	}
+	for _, id := range ids {
+		it := &ix.items[id]
+		if !fn(it.key, it.value) {
+			return false
 		}
 	}
 	return true
+}
+
+// touch reads the first byte of the item's key and the first and last of
+// its value (they share memory when the C API wrote them), to bring them
+// into the cache; see emit.
+func (it *spatialItem) touch() uint {
+	var s uint
+	if len(it.key) > 0 {
+		s += uint(it.key[0])
+	}
+	if n := len(it.value); n > 0 {
+		s += uint(it.value[0]) + uint(it.value[n-1])
+	}
+	return s
 }
 
 // padQuery writes box, cut or padded with unbounded dimensions to e
@@ -206,10 +268,18 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn f
 		}
 		want += 2 * dropped
 	}
-	for i, h := range res {
-		if k > 0 && i >= k {
-			break
-		}
+	if k > 0 && len(res) > k {
+		res = res[:k]
+	}
+	// Bring the hits' bytes into the cache together; see emit.
+	var sum uint
+	for _, h := range res {
+		sum += ix.items[h.ID].touch()
+	}
+	if sum == math.MaxUint {
+		runtime.Gosched()
+	}
+	for _, h := range res {
 		it := &ix.items[h.ID]
 		if !fn(it.key, it.value, h.Dist) {
 			return false
