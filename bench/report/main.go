@@ -391,7 +391,7 @@ func report(res map[key]float64, env map[string]string, mem []string, profDir, n
 		"The three Rust-side implementations run in one criterion group per workload, one after another in one process (bench/rust, median point estimate).\n")
 	p("- Inputs: objects uniform in a 1000×1000×1000 cube from splitmix64 with seed 1, queries and moves from seed 2, identical in Go and Rust. " +
 		"The `*_clustered` workloads use a second world of 100k objects from seed 3: 50 town centres uniform in the cube (at least 20 from its faces), then each object with probability 0.9 uniform in the ball of radius 20 around a random town, else uniform in the cube; their queries are centred on random objects. " +
-		"Store values are rect text `[x y z]` under `o:<id>` in a spatial index without JSON path. The read-only workloads run before the ones that move objects, on every side.\n")
+		"Store values are rect text `[x y z]` under `o:<id>` in a spatial index without JSON path, made after the objects are written (so bulk-loaded, as at an open; rstar's tree is bulk-loaded too, SQLite's R*Tree is filled by inserts). The read-only workloads run before the ones that move objects, on every side.\n")
 	p("- Ratios are rust time / other time: above 1× rust is slower.\n\n")
 
 	p("## Ratios at a glance\n\n| workload | N | rust | rust/go | rust/rstar | rust/sqlite |\n|---|---:|---:|---:|---:|---:|\n")

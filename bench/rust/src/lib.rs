@@ -320,11 +320,13 @@ impl StoreSpatial {
 
     pub fn load(points: &[[f64; 3]]) -> store::Result<Self> {
         let db = Store::open_in_memory()?;
-        db.create_spatial_index(Self::INDEX, "o:*", None)?;
         let keys: Vec<String> = (0..points.len()).map(object_key).collect();
         for (chunk_keys, chunk) in keys.chunks(10_000).zip(points.chunks(10_000)) {
             db.set_many(chunk_keys.iter().zip(chunk).map(|(k, p)| (k.as_str(), rect_text(*p), None)))?;
         }
+        // The index comes after the objects, so it is bulk-loaded, as at an
+        // open and as rstar's tree is.
+        db.create_spatial_index(Self::INDEX, "o:*", None)?;
         Ok(StoreSpatial { db, keys, rects: Vec::new(), places: Vec::new() })
     }
 
