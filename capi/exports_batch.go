@@ -65,11 +65,7 @@ type boxBatchSearch func(rw store.ReadWriter, index string, boxes []store.Rect, 
 
 func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
 	out *C.store_bytes, search boxBatchSearch) error {
-	if out == nil {
-		return invalid("out is NULL")
-	}
-	out.ptr, out.len = nil, 0
-	name, err := cstring(index, "index")
+	name, err := startQuery(out, index)
 	if err != nil {
 		return err
 	}
@@ -99,11 +95,7 @@ func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, li
 func store_nearby_many(h C.store_t, index *C.char, points *C.double, dims, npoints, k C.size_t, maxDist C.double,
 	out *C.store_bytes) (st C.int32_t) {
 	defer guard(&st)
-	if out == nil {
-		return fail(invalid("out is NULL"))
-	}
-	out.ptr, out.len = nil, 0
-	name, err := cstring(index, "index")
+	name, err := startQuery(out, index)
 	if err != nil {
 		return fail(err)
 	}
@@ -124,11 +116,7 @@ func store_nearby_many(h C.store_t, index *C.char, points *C.double, dims, npoin
 //export store_pairs
 func store_pairs(h C.store_t, index *C.char, maxDist C.double, pattern *C.char, out *C.store_bytes) (st C.int32_t) {
 	defer guard(&st)
-	if out == nil {
-		return fail(invalid("out is NULL"))
-	}
-	out.ptr, out.len = nil, 0
-	name, err := cstring(index, "index")
+	name, err := startQuery(out, index)
 	if err != nil {
 		return fail(err)
 	}

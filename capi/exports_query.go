@@ -45,6 +45,16 @@ func store_scan(h C.store_t, index *C.char, lo *C.uint8_t, lol C.size_t, hi *C.u
 	return fail(res.finish(err, out))
 }
 
+// startQuery is the start of every spatial query export: out must be
+// given and is zeroed (so a failure leaves it so), and the index is named.
+func startQuery(out *C.store_bytes, index *C.char) (string, error) {
+	if out == nil {
+		return "", invalid("out is NULL")
+	}
+	out.ptr, out.len = nil, 0
+	return cstring(index, "index")
+}
+
 //export store_intersects
 func store_intersects(h C.store_t, index *C.char, min, max *C.double, dims C.size_t, limit C.size_t,
 	out *C.store_bytes) (st C.int32_t) {
@@ -62,11 +72,7 @@ func store_within(h C.store_t, index *C.char, min, max *C.double, dims C.size_t,
 type boxSearch func(rw store.ReadWriter, index string, box store.Rect, limit int, fn func(key, value string) bool) error
 
 func boxQuery(h C.store_t, index *C.char, min, max *C.double, dims, limit C.size_t, out *C.store_bytes, search boxSearch) error {
-	if out == nil {
-		return invalid("out is NULL")
-	}
-	out.ptr, out.len = nil, 0
-	name, err := cstring(index, "index")
+	name, err := startQuery(out, index)
 	if err != nil {
 		return err
 	}
@@ -91,11 +97,7 @@ func boxQuery(h C.store_t, index *C.char, min, max *C.double, dims, limit C.size
 func store_nearby(h C.store_t, index *C.char, point *C.double, dims C.size_t, k C.size_t, maxDist C.double,
 	out *C.store_bytes) (st C.int32_t) {
 	defer guard(&st)
-	if out == nil {
-		return fail(invalid("out is NULL"))
-	}
-	out.ptr, out.len = nil, 0
-	name, err := cstring(index, "index")
+	name, err := startQuery(out, index)
 	if err != nil {
 		return fail(err)
 	}
