@@ -70,11 +70,18 @@ func (t *Tree) Nearest(point []float64, k int, maxDist float64, less func(a, b u
 	s := knnPool.Get().(*knnScratch)
 	h := knnHeap{best: s.best[:0], k: k, less: less}
 	q := append(s.queue[:0], qitem{0, t.root})
+	touch := 0.0
 	for len(q) > 0 {
 		top := q[0]
 		q = popQueue(q)
 		if top.d2 > limit {
 			break
+		}
+		if len(q) > 0 {
+			// Start loading the node likely to come next while this one is
+			// scanned, so that its cache misses overlap with the work here.
+			nb := int(q[0].node) * t.stride
+			touch += t.boxes[nb+maxEntries] + t.boxes[nb+4*maxEntries]
 		}
 		n := top.node
 		nd := t.nodes[n]
@@ -104,6 +111,9 @@ func (t *Tree) Nearest(point []float64, k int, maxDist float64, less func(a, b u
 				limit = maxD2(h.best[0].Dist)
 			}
 		}
+	}
+	if touch != touch {
+		panic("rtree: NaN in node boxes") // never: keeps the touches alive
 	}
 	h.sort()
 	dst = append(dst, h.best...)
