@@ -81,7 +81,7 @@ func (t *Tree) Nearest(point []float64, k int, maxDist float64, less func(a, b u
 			// Start loading the node likely to come next while this one is
 			// scanned, so that its cache misses overlap with the work here.
 			nb := int(q[0].node) * t.stride
-			touch += t.boxes[nb+maxEntries] + t.boxes[nb+4*maxEntries]
+			touch += t.boxes[nb+maxEntries] + t.boxes[nb+t.stride-maxEntries]
 		}
 		n := top.node
 		nd := t.nodes[n]
