@@ -24,6 +24,9 @@ type knnScratch struct {
 	best  []Neighbor // max-heap of candidates (worst on top), or a plain list when k <= 0
 }
 
+// maxPooled is the largest result list kept in knnPool for reuse.
+const maxPooled = 1 << 12
+
 var knnPool = sync.Pool{New: func() any { return &knnScratch{queue: make([]qitem, 0, 64), best: make([]Neighbor, 0, 16)} }}
 
 // maxD2 returns the largest squared distance y whose square root is <= x, so
@@ -118,6 +121,9 @@ func (t *Tree) Nearest(point []float64, k int, maxDist float64, less func(a, b u
 	h.sort()
 	dst = append(dst, h.best...)
 	s.queue, s.best = q[:0], h.best[:0]
+	if cap(s.best) > maxPooled {
+		s.best = nil // an unbounded query's list: do not pin it in the pool
+	}
 	knnPool.Put(s)
 	return dst
 }
