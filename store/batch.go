@@ -21,24 +21,27 @@ func (tx *Tx) WithinMany(index string, boxes []Rect, limit int, fn func(q int, k
 }
 
 func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn func(q int, key, value string) bool) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	d, err := tx.spatialIndex(index)
+	if err != nil {
+		return err
+	}
 	for i, b := range boxes {
 		if err := b.validate(true); err != nil {
 			return prefixErr(err, "box %d", i)
 		}
 	}
-	stopped := false
-	for q, b := range boxes {
-		err := tx.search(index, b, limit, inside, func(key, value string) bool {
-			stopped = !fn(q, key, value)
-			return !stopped
-		})
-		if err != nil || stopped {
-			return err
-		}
+	if limit < 0 {
+		return invalidf("negative limit %d", limit)
 	}
-	// An empty batch still names a spatial index that must exist.
-	if len(boxes) == 0 {
-		return tx.checkSpatial(index)
+	tx.iterating++
+	defer func() { tx.iterating-- }()
+	for q, b := range boxes {
+		if !searchIndex(d.ix, b, limit, inside, func(key, value string) bool { return fn(q, key, value) }) {
+			break
+		}
 	}
 	return nil
 }
@@ -48,37 +51,29 @@ func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn 
 // points with each hit; within a query hits come nearest first.
 func (tx *Tx) NearbyMany(index string, points [][]float64, k int, maxDist float64,
 	fn func(q int, key, value string, dist float64) bool) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	d, err := tx.spatialIndex(index)
+	if err != nil {
+		return err
+	}
 	for i, p := range points {
 		if err := Point(p...).validate(false); err != nil {
 			return prefixErr(err, "point %d", i)
 		}
 	}
-	stopped := false
-	for q, p := range points {
-		err := tx.Nearby(index, p, k, maxDist, func(key, value string, dist float64) bool {
-			stopped = !fn(q, key, value, dist)
-			return !stopped
-		})
-		if err != nil || stopped {
-			return err
-		}
-	}
-	if len(points) == 0 {
-		if err := checkNearbyArgs(k, maxDist); err != nil {
-			return err
-		}
-		return tx.checkSpatial(index)
-	}
-	return nil
-}
-
-// checkSpatial reports whether index names a spatial index usable by tx.
-func (tx *Tx) checkSpatial(index string) error {
-	if err := tx.check(false); err != nil {
+	if err := checkNearbyArgs(k, maxDist); err != nil {
 		return err
 	}
-	_, err := tx.spatialIndex(index)
-	return err
+	tx.iterating++
+	defer func() { tx.iterating-- }()
+	for q, p := range points {
+		if !nearbyIndex(d.ix, p, k, maxDist, func(key, value string, dist float64) bool { return fn(q, key, value, dist) }) {
+			break
+		}
+	}
+	return nil
 }
 
 // IntersectsMany runs Tx.IntersectsMany in a read transaction of its own.
