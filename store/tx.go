@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/tidwall/buntdb"
 )
@@ -30,6 +31,8 @@ type Tx struct {
 	w *writeState
 }
 
+var txPool = sync.Pool{New: func() any { return new(Tx) }}
+
 // Begin opens a transaction. It waits while a writable transaction is open
 // (and a writable Begin waits for every open transaction).
 func (db *DB) Begin(writable bool) (*Tx, error) {
@@ -57,7 +60,8 @@ func (db *DB) begin(writable bool) (*Tx, error) {
 	if err != nil {
 		return nil, wrapEngine(err)
 	}
-	tx := &Tx{db: db, engine: btx, writable: writable}
+	tx := txPool.Get().(*Tx)
+	*tx = Tx{db: db, engine: btx, writable: writable}
 	if writable && db.path != "" {
 		tx.pending = map[string]int64{}
 	}
@@ -168,6 +172,15 @@ func (db *DB) managed(writable, held bool, fn func(tx *Tx) error) (err error) {
 	}
 	if err != nil {
 		return err
+	}
+	if !held {
+		// The DB's own one-call transactions never let their Tx out, so it
+		// goes back to the pool (after the commit below: defers run last
+		// first) and a query through the DB allocates no Tx.
+		defer func() {
+			*tx = Tx{}
+			txPool.Put(tx)
+		}()
 	}
 	defer func() {
 		if tx.engine == nil {
