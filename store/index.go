@@ -180,11 +180,18 @@ func (tx *Tx) addIndex(info IndexInfo) error {
 // refuses the index, naming the key.
 func (tx *Tx) loadSpatial(info IndexInfo) (*spatialIndex, error) {
 	ix := newSpatialIndex()
+	// Count first, so every array is made once at its size (a pass over
+	// the keys costs far less than parsing them).
 	var b bulk
+	err := tx.engine.AscendKeys(info.Pattern, func(_, _ string) bool { b.n++; return true })
+	if err != nil {
+		return nil, wrapEngine(err)
+	}
+	ix.reserve(b.n)
 	var coords []float64
 	var bad error
 	now := time.Now().UnixNano()
-	err := tx.engine.AscendKeys(info.Pattern, func(key, value string) bool {
+	err = tx.engine.AscendKeys(info.Pattern, func(key, value string) bool {
 		var dims int
 		var gerr error
 		coords, dims, gerr = appendGeometry(coords[:0], value, info.Path)

@@ -51,6 +51,15 @@ func newSpatialIndex() *spatialIndex {
 	return ix
 }
 
+// reserve makes room for n items, so that a bulk load fills its arrays
+// without growing them: grown by appends, they would leave several times
+// their final size behind as garbage.
+func (ix *spatialIndex) reserve(n int) {
+	ix.ids.Reserve(n)
+	ix.items = slices.Grow(ix.items, n)
+	ix.dims = slices.Grow(ix.dims, n)
+}
+
 // tree returns the tree for items of dims dimensions, making it if needed.
 func (ix *spatialIndex) tree(dims int) *rtree.Tree {
 	if t := ix.trees[dims]; t != nil {
@@ -172,8 +181,10 @@ func (ix *spatialIndex) live(id uint32, now int64) bool {
 func (ix *spatialIndex) keyLess(a, b uint32) bool { return ix.items[a].key < ix.items[b].key }
 
 // bulk is what a bulk load gathers: per number of dimensions, ids and
-// their boxes.
+// their boxes. n is how many items it expects in all: each list is made
+// that large when its first item comes.
 type bulk struct {
+	n     int
 	ids   [MaxDims + 1][]uint32
 	boxes [MaxDims + 1][]float64
 }
@@ -181,6 +192,10 @@ type bulk struct {
 // add records key's item, whose box is coords, for load.
 func (ix *spatialIndex) add(b *bulk, key, value string, coords []float64, dims int, expires int64) {
 	id := ix.alloc(key, value, expires, dims)
+	if b.ids[dims] == nil {
+		b.ids[dims] = make([]uint32, 0, b.n)
+		b.boxes[dims] = make([]float64, 0, 2*dims*b.n)
+	}
 	b.ids[dims] = append(b.ids[dims], id)
 	b.boxes[dims] = append(b.boxes[dims], coords...)
 }

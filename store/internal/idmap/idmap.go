@@ -106,9 +106,23 @@ func (m *Map) Delete(key string) bool {
 	return true
 }
 
-func (m *Map) grow() {
+// Reserve makes room for n keys in all, so that filling the map up to n
+// rehashes nothing.
+func (m *Map) Reserve(n int) {
+	size := len(m.slots)
+	for 4*n > 3*size {
+		size *= 2
+	}
+	if size > len(m.slots) {
+		m.rehash(size)
+	}
+}
+
+func (m *Map) grow() { m.rehash(2 * len(m.slots)) }
+
+func (m *Map) rehash(size int) {
 	old := m.slots
-	m.slots = make([]uint64, 2*len(old))
+	m.slots = make([]uint64, size)
 	mask := len(m.slots) - 1
 	for _, s := range old {
 		if s == 0 {

@@ -159,3 +159,28 @@ func BenchmarkGet(b *testing.B) {
 	}
 	b.ReportMetric(float64(m.MemoryBytes())/n, "bytes/key")
 }
+
+func TestReserve(t *testing.T) {
+	w := &world{}
+	m := New(w.keyOf)
+	m.Put("a", w.newID("a"))
+	m.Reserve(1000)
+	size := len(m.slots)
+	if 4*1000 > 3*size {
+		t.Fatalf("Reserve(1000) left %d slots", size)
+	}
+	ref := map[string]uint32{"a": 0}
+	for i := range 999 {
+		key := fmt.Sprintf("r%d", i)
+		ref[key] = w.newID(key)
+		m.Put(key, ref[key])
+	}
+	if len(m.slots) != size {
+		t.Fatalf("the map grew from %d to %d slots after Reserve", size, len(m.slots))
+	}
+	checkAll(t, m, ref)
+	m.Reserve(10) // never shrinks
+	if len(m.slots) != size {
+		t.Fatal("Reserve shrank the map")
+	}
+}
