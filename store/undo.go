@@ -67,14 +67,11 @@ type spatialGeom struct {
 // pattern matches key, appending to the transaction's scratch. It refuses
 // the first value an index cannot read, naming the key and the index.
 func (tx *Tx) geometries(key, value string) error {
-	if len(tx.db.spatial) == 0 {
-		return nil
-	}
-	w := tx.ws()
 	for _, d := range tx.db.spatial {
 		if !d.matches(key) {
 			continue
 		}
+		w := tx.ws() // only a write under a spatial index needs one
 		off := len(w.coords)
 		var dims int
 		var err error
