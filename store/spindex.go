@@ -22,7 +22,7 @@ import (
 // ones sharing BuntDB's read lock. So readers never see a write in
 // progress, and a write transaction's changes are seen by its own reads at
 // once and by others only after it ends. A rollback undoes them from the
-// transaction's undo log (see undo.go) before BuntDB's lock is released.
+// transaction's undo log (see spatialtx.go) before BuntDB's lock is released.
 type spatialIndex struct {
 	ids   *idmap.Map    // key -> id, the keys being items[id].key
 	items []spatialItem // by id
@@ -135,9 +135,14 @@ func (ix *spatialIndex) putID(id uint32, ok bool, key, value string, coords []fl
 // remove takes key out; it reports whether key was there.
 func (ix *spatialIndex) remove(key string) bool {
 	id, ok := ix.ids.Get(key)
-	if !ok {
-		return false
+	if ok {
+		ix.removeID(id, key)
 	}
+	return ok
+}
+
+// removeID is remove for a caller that has looked key up already: id.
+func (ix *spatialIndex) removeID(id uint32, key string) {
 	it := &ix.items[id]
 	ix.trees[ix.dims[id]].Remove(id)
 	if it.expires != 0 {
@@ -146,7 +151,6 @@ func (ix *spatialIndex) remove(key string) bool {
 	ix.ids.Delete(key)                  // before the key goes: the map reads it
 	*it, ix.dims[id] = spatialItem{}, 0 // let go of the strings
 	ix.free = append(ix.free, id)
-	return true
 }
 
 // box copies id's box into dst (dims minima, then dims maxima).

@@ -26,7 +26,7 @@ type Tx struct {
 	// refuses writes during its own scans but not during R-tree searches,
 	// where a write would change the tree under the search.
 	iterating int
-	// w is a writable transaction's undo log and scratch (undo.go), taken
+	// w is a writable transaction's undo log and scratch (spatialtx.go), taken
 	// from a pool at its first write and given back when it ends.
 	w *writeState
 }

@@ -51,7 +51,7 @@ type spatialUndo struct {
 	old spatialItem
 	// dims is the old box's number of dimensions.
 	dims int
-	// off is where the old box starts in Tx.undoCoords.
+	// off is where the old box starts in writeState.undoCoords.
 	off int
 }
 
@@ -104,7 +104,8 @@ func (tx *Tx) pendingGeoms() []spatialGeom {
 // replaces.
 func (tx *Tx) spatialPut(key, value string, geoms []spatialGeom, expires int64) {
 	for _, g := range geoms {
-		id, ok := tx.logChange(g.ix, key)
+		id, ok := g.ix.ids.Get(key)
+		tx.logChange(g.ix, key, id, ok)
 		g.ix.putID(id, ok, key, value, tx.w.coords[g.off:g.off+2*g.dims], g.dims, expires)
 	}
 }
@@ -112,24 +113,23 @@ func (tx *Tx) spatialPut(key, value string, geoms []spatialGeom, expires int64) 
 // spatialDelete takes key out of every spatial index that holds it.
 func (tx *Tx) spatialDelete(key string) {
 	for _, d := range tx.db.spatial {
-		if _, ok := d.ix.ids.Get(key); ok {
-			_, _ = tx.logChange(d.ix, key)
-			d.ix.remove(key)
+		if id, ok := d.ix.ids.Get(key); ok {
+			tx.logChange(d.ix, key, id, true)
+			d.ix.removeID(id, key)
 		}
 	}
 }
 
-// logChange logs what key has in ix before a change and returns its id
-// there, if it has one.
-func (tx *Tx) logChange(ix *spatialIndex, key string) (id uint32, ok bool) {
+// logChange logs what key has in ix before a change: the item of id when
+// ok, else nothing (a rollback then removes key).
+func (tx *Tx) logChange(ix *spatialIndex, key string, id uint32, ok bool) {
 	w := tx.ws()
 	u := spatialUndo{ix: ix, key: key}
-	if id, ok = ix.ids.Get(key); ok {
+	if ok {
 		u.had, u.old, u.dims, u.off = true, ix.items[id], int(ix.dims[id]), len(w.undoCoords)
 		w.undoCoords = ix.box(id, w.undoCoords)
 	}
 	w.undo = append(w.undo, u)
-	return id, ok
 }
 
 // undoSpatial reverts every logged change, newest first, and empties the
