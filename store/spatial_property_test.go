@@ -576,3 +576,22 @@ func TestSpatialHugeTTL(t *testing.T) {
 		mustOK(t, db.CreateSpatialIndex("g", "*", ""))
 	}
 }
+
+// TestSpatialFailedCommitRollsBack: a commit that cannot be written is
+// rolled back, and the spatial index with it: neither the new items nor
+// the moves it made show, and the index's invariants hold.
+func TestSpatialFailedCommitRollsBack(t *testing.T) {
+	db, _ := fileDB(t, nil)
+	defer func() { _ = db.Close() }()
+	mustOK(t, db.CreateSpatialIndex("g", "*", ""))
+	mustSet(t, db, "kept", "[5 5]")
+	mustOK(t, db.lock.Close()) // every later commit note fails, so multi-write commits fail
+	err := db.SetMany([]Item{{Key: "new", Value: "[1 1]"}, {Key: "kept", Value: "[9 9]"}})
+	wantErr(t, err, ErrIO)
+	checkIndexInvariants(t, db)
+	if got := nearby(t, db, "g", []float64{0, 0}, 0, -1); !slices.Equal(got, []hit{{"kept", math.Sqrt(50)}}) {
+		t.Fatalf("after a failed commit the index answers %v", got)
+	}
+	wantValue(t, db, "kept", "[5 5]")
+	wantMissing(t, db, "new")
+}
