@@ -10,8 +10,6 @@ import (
 	"math"
 	"time"
 	"unsafe"
-
-	"spatialstore/store"
 )
 
 // borrow views C bytes as a Go string without copying. Only for calls that
@@ -74,17 +72,12 @@ func optString(p *C.char) string {
 	return C.GoString(p)
 }
 
-// coords copies dims doubles from C.
+// coords copies dims doubles from C: coordsMany for one row.
 func coords(p *C.double, dims C.size_t, what string) ([]float64, error) {
 	if p == nil {
 		return nil, invalid("%s is NULL", what)
 	}
-	if dims == 0 || dims > store.MaxDims {
-		return nil, invalid("%d dimensions, want 1 to %d", uint64(dims), store.MaxDims)
-	}
-	out := make([]float64, int(dims))
-	copy(out, unsafe.Slice((*float64)(unsafe.Pointer(p)), int(dims)))
-	return out, nil
+	return coordsMany(p, dims, 1, what)
 }
 
 // count converts a C size (limit, k) to an int.
