@@ -21,9 +21,6 @@ func (tx *Tx) WithinMany(index string, boxes []Rect, limit int, fn func(q int, k
 }
 
 func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn func(q int, key, value string) bool) error {
-	if err := tx.check(false); err != nil {
-		return err
-	}
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -51,9 +48,6 @@ func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn 
 // points with each hit; within a query hits come nearest first.
 func (tx *Tx) NearbyMany(index string, points [][]float64, k int, maxDist float64,
 	fn func(q int, key, value string, dist float64) bool) error {
-	if err := tx.check(false); err != nil {
-		return err
-	}
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err

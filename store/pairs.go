@@ -22,15 +22,12 @@ type Pair struct {
 // Pairs come in no particular order. Distances are taken over the
 // dimensions both items have. maxDist must be finite and >= 0.
 func (tx *Tx) Pairs(index string, maxDist float64, pattern string, fn func(p Pair) bool) error {
-	if err := tx.check(false); err != nil {
+	d, err := tx.spatialIndex(index)
+	if err != nil {
 		return err
 	}
 	if math.IsNaN(maxDist) || math.IsInf(maxDist, 0) || maxDist < 0 {
 		return invalidf("maximum distance %g: want a finite number >= 0", maxDist)
-	}
-	d, err := tx.spatialIndex(index)
-	if err != nil {
-		return err
 	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()

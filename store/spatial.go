@@ -12,8 +12,12 @@ import (
 	"spatialstore/store/internal/rtree"
 )
 
-// spatialIndex finds the spatial index called name.
+// spatialIndex finds the spatial index called name, for a query: the
+// transaction must still be open.
 func (tx *Tx) spatialIndex(name string) (*indexDef, error) {
+	if err := tx.check(false); err != nil {
+		return nil, err
+	}
 	d, ok := tx.db.indexes[name]
 	switch {
 	case name == "":
@@ -40,9 +44,6 @@ func (tx *Tx) Within(index string, box Rect, limit int, fn func(key, value strin
 }
 
 func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key, value string) bool) error {
-	if err := tx.check(false); err != nil {
-		return err
-	}
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -131,9 +132,7 @@ func (ix *spatialIndex) emit(ids []uint32, fn func(key, value string) bool) bool
 	for _, id := range ids {
 		sum += ix.items[id].touch()
 	}
-	if sum == math.MaxUint { // never: it only keeps the loads above
-		runtime.Gosched()
-	}
+	keepLoads(sum)
 	for _, id := range ids {
 		it := &ix.items[id]
 		if !fn(it.key, it.value) {
@@ -157,6 +156,14 @@ func (it *spatialItem) touch() uint {
 	return s
 }
 
+// keepLoads uses sum, the total of the loads that bring hits into the
+// cache, so that the compiler keeps them: it can never be MaxUint.
+func keepLoads(sum uint) {
+	if sum == math.MaxUint {
+		runtime.Gosched()
+	}
+}
+
 // padQuery writes box, cut or padded with unbounded dimensions to e
 // dimensions, into lo and hi.
 func padQuery(box Rect, e int, lo, hi *[MaxDims]float64) {
@@ -176,9 +183,6 @@ func padQuery(box Rect, e int, lo, hi *[MaxDims]float64) {
 // farther than maxDist (maxDist < 0 or +Inf: no bound), or when fn returns
 // false. With k = 0 and a maxDist it is a radius query.
 func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
-	if err := tx.check(false); err != nil {
-		return err
-	}
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -276,9 +280,7 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn f
 	for _, h := range res {
 		sum += ix.items[h.ID].touch()
 	}
-	if sum == math.MaxUint {
-		runtime.Gosched()
-	}
+	keepLoads(sum)
 	for _, h := range res {
 		it := &ix.items[h.ID]
 		if !fn(it.key, it.value, h.Dist) {
