@@ -37,6 +37,23 @@ func benchWorld(b *testing.B, n int) *DB {
 	return db
 }
 
+// inView runs query b.N times inside one read transaction, with a fresh
+// random place in point each time, and reports the allocations.
+func inView(b *testing.B, db *DB, rng *rand.Rand, point []float64, query func(tx *Tx) error) {
+	_ = db.View(func(tx *Tx) error {
+		b.ReportAllocs()
+		for b.Loop() {
+			for i := range point {
+				point[i] = rng.Float64() * 1000
+			}
+			if err := query(tx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return nil
+	})
+}
+
 func BenchmarkSpatialQuery(b *testing.B) {
 	const n = 100000
 	db := benchWorld(b, n)
@@ -45,49 +62,19 @@ func BenchmarkSpatialQuery(b *testing.B) {
 	count := func(_, _ string) bool { hits++; return true }
 	countD := func(_, _ string, _ float64) bool { hits++; return true }
 	lo, hi := make([]float64, 3), make([]float64, 3)
-	point := make([]float64, 3)
 	b.Run("box", func(b *testing.B) {
-		_ = db.View(func(tx *Tx) error {
-			b.ReportAllocs()
-			for b.Loop() {
-				for i := range 3 {
-					lo[i] = rng.Float64() * 1000
-					hi[i] = lo[i] + 50
-				}
-				if err := tx.Intersects("pos", Box(lo, hi), 0, count); err != nil {
-					b.Fatal(err)
-				}
+		inView(b, db, rng, lo, func(tx *Tx) error {
+			for i := range hi {
+				hi[i] = lo[i] + 50
 			}
-			return nil
+			return tx.Intersects("pos", Box(lo, hi), 0, count)
 		})
 	})
 	b.Run("knn10", func(b *testing.B) {
-		_ = db.View(func(tx *Tx) error {
-			b.ReportAllocs()
-			for b.Loop() {
-				for i := range 3 {
-					point[i] = rng.Float64() * 1000
-				}
-				if err := tx.Nearby("pos", point, 10, -1, countD); err != nil {
-					b.Fatal(err)
-				}
-			}
-			return nil
-		})
+		inView(b, db, rng, lo, func(tx *Tx) error { return tx.Nearby("pos", lo, 10, -1, countD) })
 	})
 	b.Run("knn10_within_20", func(b *testing.B) {
-		_ = db.View(func(tx *Tx) error {
-			b.ReportAllocs()
-			for b.Loop() {
-				for i := range 3 {
-					point[i] = rng.Float64() * 1000
-				}
-				if err := tx.Nearby("pos", point, 10, 20, countD); err != nil {
-					b.Fatal(err)
-				}
-			}
-			return nil
-		})
+		inView(b, db, rng, lo, func(tx *Tx) error { return tx.Nearby("pos", lo, 10, 20, countD) })
 	})
 	b.Run("pairs_within_10", func(b *testing.B) {
 		b.ReportAllocs()
