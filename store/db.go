@@ -30,6 +30,13 @@ type DB struct {
 	// syncAlways: commit notes are synced before the data (see noteCommit).
 	syncAlways bool
 
+	// The store's own shrink (durable.go): shrinking while one runs,
+	// shrinkPending while the old file's link is not yet removed,
+	// shrinkBase the file's size after the last shrink (or the open).
+	shrinking, shrinkPending atomic.Bool
+	shrinkBase               atomic.Int64
+	stop, shrinkDone         chan struct{} // the background shrinker's; nil without one
+
 	closed atomic.Bool
 	// mayExpire is set once any item with a TTL may exist. Until then
 	// spatial queries skip the per-hit expiry check.
@@ -79,6 +86,14 @@ func Open(path string, opts *Options) (*DB, error) {
 			return nil, err
 		}
 		db.lock = lock
+		if err := recoverShrink(path); err != nil {
+			unlockFile(lock)
+			return nil, err
+		}
+		if err := createDurably(path); err != nil {
+			unlockFile(lock)
+			return nil, err
+		}
 		if defs, err = db.prepare(); err != nil {
 			unlockFile(lock)
 			return nil, err
@@ -99,6 +114,13 @@ func Open(path string, opts *Options) (*DB, error) {
 		if err := db.restore(defs); err != nil {
 			db.abandon()
 			return nil, err
+		}
+		if fi, err := os.Stat(path); err == nil {
+			db.shrinkBase.Store(fi.Size())
+		}
+		if !o.AutoShrinkDisabled {
+			db.stop, db.shrinkDone = make(chan struct{}), make(chan struct{})
+			go db.autoShrink(o)
 		}
 	}
 	return db, nil
@@ -154,14 +176,22 @@ func prepareFile(path string, note commitNote, hasNote bool) (expiry bool, err e
 		mark = int64(note.start)
 	}
 	fc, err := checkFileMark(path, mark)
-	if err != nil || !fc.torn {
+	if err != nil {
 		return fc.expiry, err
 	}
-	cut := fc.good
-	if hasNote {
-		if ino, _, err := fileIdentity(path); err == nil && note.covers(ino, fc.good, fc.size) && fc.marked {
+	cut := int64(-1)
+	if fc.torn {
+		cut = fc.good
+	}
+	// A power cut can also end the file cleanly between two records of a
+	// commit: the note tells, torn or not.
+	if hasNote && fc.marked {
+		if ino, _, err := fileIdentity(path); err == nil && note.covers(ino, fc.good) {
 			cut = int64(note.start)
 		}
+	}
+	if cut < 0 {
+		return fc.expiry, nil
 	}
 	if err := os.Truncate(path, cut); err != nil {
 		return false, fmt.Errorf("%w: dropping the torn last commit of %s at offset %d: %v", ErrIO, path, cut, err)
@@ -193,6 +223,10 @@ func (db *DB) Close() error {
 	db.closed.Store(true)
 	db.mu.Unlock()
 	err := db.engine.Close()
+	if db.stop != nil {
+		close(db.stop)
+		<-db.shrinkDone // a shrink it was running fails at once on the closed engine
+	}
 	unlockFile(db.lock)
 	if err != nil && !errors.Is(err, buntdb.ErrDatabaseClosed) {
 		return fmt.Errorf("%w: close: %v", ErrIO, err)
@@ -206,16 +240,6 @@ func (db *DB) Path() string {
 		return MemoryPath
 	}
 	return db.path
-}
-
-// Shrink rewrites the file with only the live items, in the background of
-// other work: reads and writes go on while it runs. A store in memory has
-// nothing to shrink. A shrink already running gives ErrBusy.
-func (db *DB) Shrink() error {
-	if db.closed.Load() {
-		return ErrClosed
-	}
-	return wrapEngine(db.engine.Shrink())
 }
 
 // Save writes a snapshot of every live item to w. Writers wait while it
@@ -315,7 +339,7 @@ func (db *DB) Len() (n int, err error) {
 }
 
 // writeFileAtomic writes through a temporary file in the same folder, syncs
-// it and renames it over path.
+// it, renames it over path and syncs the folder.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -339,7 +363,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("%w: %v", ErrIO, err)
 	}
-	return nil
+	return syncDir(filepath.Dir(path)) // or a power cut may undo the rename
 }
 
 // ttlOptions turns a TTL into BuntDB's set options; ttl <= 0 means none.

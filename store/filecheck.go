@@ -99,6 +99,14 @@ func checkFileMark(path string, mark int64) (fileCheck, error) {
 			if errors.Is(why, errReadFailed) {
 				return fc, fmt.Errorf("%w: read %s: %v", ErrIO, path, why)
 			}
+			// A last write whose size reached the disk but whose bytes
+			// did not (a power cut) ends in zeros: torn, not corrupt.
+			if zeros, err := zeroTail(f, w.pos-1, fc.size); err != nil {
+				return fc, fmt.Errorf("%w: read %s: %v", ErrIO, path, err)
+			} else if zeros {
+				fc.torn = true
+				return fc, nil
+			}
 			return fc, corruptAt(path, start, why.Error())
 		}
 	}
@@ -307,6 +315,19 @@ func resyncPoint(f *os.File, start, size int64) (int64, bool, error) {
 		}
 	}
 	return 0, false, nil
+}
+
+// zeroTail reports whether the file holds only NUL bytes from from to its
+// end (size), looking at no more than tornTailScanMax bytes.
+func zeroTail(f *os.File, from, size int64) (bool, error) {
+	if from < 0 || from >= size || size-from > tornTailScanMax {
+		return false, nil
+	}
+	tail := make([]byte, size-from)
+	if _, err := f.ReadAt(tail, from); err != nil && err != io.EOF {
+		return false, err
+	}
+	return bytes.Count(tail, []byte{0}) == len(tail), nil
 }
 
 // wholeRecords reports whether b is one or more whole records, optionally

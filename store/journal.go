@@ -53,11 +53,11 @@ func readNote(lock *os.File) (commitNote, bool) {
 	}, true
 }
 
-// covers reports whether the note describes a write that was cut short at
-// good (the end of the last whole record) in a file of size bytes.
-func (n commitNote) covers(ino uint64, good, size int64) bool {
-	end := n.start + n.size
-	return n.ino == ino && n.start <= uint64(good) && uint64(good) < end && uint64(size) < end
+// covers reports whether the note describes a commit that does not reach
+// past good, the end of the last whole record: cut short by a kill, or by a
+// power cut anywhere in it (at a record boundary, or into zeros).
+func (n commitNote) covers(ino uint64, good int64) bool {
+	return n.ino == ino && n.start <= uint64(good) && uint64(good) < n.start+n.size
 }
 
 // noteCommit writes the note for a commit of size bytes about to be
@@ -78,6 +78,17 @@ func (db *DB) noteCommit(size int64) error {
 		if err := db.lock.Sync(); err != nil {
 			return fmt.Errorf("%w: %v", ErrIO, err)
 		}
+	}
+	return nil
+}
+
+// clearNote removes the note, holding BuntDB's write lock.
+func (db *DB) clearNote() error {
+	if _, err := db.lock.WriteAt(make([]byte, len(noteMagic)+24), 0); err != nil {
+		return fmt.Errorf("%w: clearing the commit note in %s: %v", ErrIO, db.lock.Name(), err)
+	}
+	if err := db.lock.Sync(); err != nil {
+		return fmt.Errorf("%w: %v", ErrIO, err)
 	}
 	return nil
 }

@@ -55,13 +55,14 @@ func (o Options) validate() error {
 }
 
 // engineConfig is BuntDB's configuration. onExpired takes over BuntDB's
-// deletion of expired items (see DB.sweep).
+// deletion of expired items (see DB.sweep). BuntDB's background shrink is
+// off: the store runs its own, which survives power cuts (durable.go).
 func (o Options) engineConfig(onExpired func(keys []string)) buntdb.Config {
 	return buntdb.Config{
 		OnExpired:            onExpired,
 		SyncPolicy:           buntdb.SyncPolicy(o.SyncPolicy),
 		AutoShrinkPercentage: o.AutoShrinkPercentage,
 		AutoShrinkMinSize:    int(o.AutoShrinkMinSize),
-		AutoShrinkDisabled:   o.AutoShrinkDisabled,
+		AutoShrinkDisabled:   true,
 	}
 }

@@ -89,9 +89,19 @@ func (tx *Tx) Commit() error {
 	}
 	var err error
 	if tx.writable {
-		err = tx.noteCommit()
+		// A shrink's new file must be durable before a commit goes into it
+		// (durable.go).
+		err = tx.db.confirmShrink(false)
+		if err == nil {
+			err = tx.noteCommit()
+		}
 		if err == nil {
 			err = tx.engine.Commit() // BuntDB rolls its part back if this fails
+			if err != nil && len(tx.pending) > 1 {
+				// The note describes a commit that is not there: later
+				// ones would sit inside its range.
+				_ = tx.db.clearNote()
+			}
 		} else {
 			_ = tx.engine.Rollback()
 		}
