@@ -123,3 +123,11 @@ bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `work
 	$(BENCH_GO) 'Benchmark(KV|Spatial)/.*/n=(10000|100000)$$' -benchmem -benchtime 0.5s -count 1 > $(BENCH_OUT)/go.txt
 	cd bench/rust && BENCH_QUICK=1 $(CARGO) bench --quiet --bench compare -- --warm-up-time 0.5 --measurement-time 1 --noplot > $(BENCH_OUT)/rust.txt 2>&1
 	@$(GO) run ./bench/report -go $(BENCH_OUT)/go.txt -tsv $(BENCH_OUT)/summary.tsv
+
+# ---- Power cuts: the store's files as a cut at random points leaves them ----
+POWERCUT_CUTS ?= 400
+.PHONY: powercut
+
+powercut: ## hundreds of simulated power cuts per sync policy (POWERCUT_CUTS, 400); needs strace
+	set -o pipefail; POWERCUT_CUTS=$(POWERCUT_CUTS) $(GO) test -count=1 -v -run '^TestPowerCut$$' -timeout 30m ./store \
+	  | grep -E 'powercut policy=|^(---|ok|FAIL|PASS)'

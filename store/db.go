@@ -98,6 +98,12 @@ func Open(path string, opts *Options) (*DB, error) {
 			unlockFile(lock)
 			return nil, err
 		}
+		// The note was about the last session's last commit, which the
+		// repair just settled; later commits may end before it did.
+		if err := db.clearNote(); err != nil {
+			unlockFile(lock)
+			return nil, err
+		}
 	}
 	engine, err := buntdb.Open(path)
 	if err != nil {
@@ -186,7 +192,7 @@ func prepareFile(path string, note commitNote, hasNote bool) (expiry bool, err e
 	// A power cut can also end the file cleanly between two records of a
 	// commit: the note tells, torn or not.
 	if hasNote && fc.marked {
-		if ino, _, err := fileIdentity(path); err == nil && note.covers(ino, fc.good) {
+		if note.covers(fc.good) {
 			cut = int64(note.start)
 		}
 	}

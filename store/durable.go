@@ -66,8 +66,8 @@ func createDurably(path string) error {
 //  1. link the current data file as path+".shrink" and sync the folder: the
 //     old file stays reachable whatever the rename leaves behind;
 //  2. BuntDB's Shrink (write, rename);
-//  3. confirm, holding BuntDB's write lock: sync the new file, sync the
-//     folder, remove the link, sync the folder again.
+//  3. confirm, holding BuntDB's write lock: sync the old file and the new
+//     one, sync the folder, remove the link, sync the folder again.
 //
 // A commit that finds the rename done but not confirmed confirms it first
 // (Tx.Commit), so while the link exists no commit went into the new file,
@@ -135,15 +135,21 @@ func (db *DB) confirmShrink(done bool) error {
 	}
 	dir := filepath.Dir(db.path)
 	if renamed {
+		// The note is about the old file, where no commit is in flight
+		// now: clear it before the new file can be the one a cut leaves.
+		if err := db.clearNote(); err != nil {
+			return err
+		}
+		// Commits made while BuntDB wrote the new file went into the old
+		// one too; under SyncEverySecond they may not be durable there yet,
+		// and a cut before the link goes brings the old file back.
+		if err := syncFile(link); err != nil {
+			return err
+		}
 		if err := syncFile(db.path); err != nil {
 			return err
 		}
 		if err := syncDir(dir); err != nil {
-			return err
-		}
-		// A note about the old file could match a later file that reuses
-		// its inode number: clear it.
-		if err := db.clearNote(); err != nil {
 			return err
 		}
 	}

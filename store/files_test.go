@@ -293,6 +293,11 @@ func TestFilesHostileContent(t *testing.T) {
 		{"torn header", hfRec + "*3\r\n$", -1, map[string]string{"a": "1"}},
 		{"records, NULs, torn record", hfRec + "\x00\x00*3\r\n$3\r\nse", -1, map[string]string{"a": "1"}},
 		{"flushdb", hfRec + "*1\r\n$7\r\nflushdb\r\n", -1, map[string]string{}},
+		// What a power cut leaves: a last write whose size reached the disk
+		// and whose bytes did not, anywhere inside a record.
+		{"record then zeros in a header", hfRec + "*3\r\n$3\r\nse" + strings.Repeat("\x00", 30), -1, map[string]string{"a": "1"}},
+		{"record then zeros in a length", hfRec + "*3\r\n$" + strings.Repeat("\x00", 30), -1, map[string]string{"a": "1"}},
+		{"record then zeros in a value", hfRec + "*3\r\n$3\r\nset\r\n$1\r\nb\r\n$5\r\n1" + strings.Repeat("\x00", 6), -1, map[string]string{"a": "1"}},
 	}
 	dir := t.TempDir()
 	for i, c := range cases {

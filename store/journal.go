@@ -19,10 +19,11 @@ import (
 // Dropping only the torn record, as BuntDB does, would bring that
 // transaction back in part. So before each commit the store notes in its
 // lock file where the commit's bytes start in the data file and how many
-// there are; at open, a torn record inside the noted commit takes the whole
-// commit with it. A note that does not describe the torn write (an older
-// one, or one about the file a shrink since replaced) is ignored, so it can
-// never drop acknowledged data.
+// there are; at open, a file that ends inside the noted commit (torn, in
+// zeros, or cleanly between two of its records, as a power cut can leave
+// it) loses the whole commit. A note that does not describe the last write
+// (an older one) ends before the file does and is ignored, so it can never
+// drop acknowledged data.
 
 const noteMagic = "STORETX1"
 
@@ -56,8 +57,15 @@ func readNote(lock *os.File) (commitNote, bool) {
 // covers reports whether the note describes a commit that does not reach
 // past good, the end of the last whole record: cut short by a kill, or by a
 // power cut anywhere in it (at a record boundary, or into zeros).
-func (n commitNote) covers(ino uint64, good int64) bool {
-	return n.ino == ino && n.start <= uint64(good) && uint64(good) < n.start+n.size
+//
+// The note is about the current data file: whatever replaces or shortens
+// that file clears it first (a shrink's confirmation, a failed commit's
+// rollback, the repair at open), so a stale note cannot cut acknowledged
+// commits. The inode it holds is not compared: after a restore from a
+// crash image (as the power-cut test makes) it differs, and the clearing
+// already does that job.
+func (n commitNote) covers(good int64) bool {
+	return n.start <= uint64(good) && uint64(good) < n.start+n.size
 }
 
 // noteCommit writes the note for a commit of size bytes about to be

@@ -260,9 +260,10 @@ func checkCut(t *testing.T, tr *powercut.Trace, policy SyncPolicy, n int, rng *r
 	want := pcState(last)
 	if !sameItems(got, want) {
 		// Half applied: the difference lies only in the keys the last
-		// transaction sets or deletes.
+		// transaction seen, or the next one, sets or deletes.
 		touched := map[string]bool{}
-		for _, k := range append(pcKeys(last), pcKeys(last-pcKeep)...) {
+		next := firstTx(last + 1)
+		for _, k := range slices.Concat(pcKeys(last), pcKeys(last-pcKeep), pcKeys(next), pcKeys(next-pcKeep)) {
 			touched[k] = true
 		}
 		if onlyIn(got, want, touched) {

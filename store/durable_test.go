@@ -1,0 +1,111 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+// The file-level repairs the power-cut test (powercut_test.go) called for,
+// each on a file made by hand.
+
+// TestCommitCutAtARecordBoundary: a power cut can end the file cleanly
+// between two records of a commit (no torn record to see); the note still
+// takes the whole commit away.
+func TestCommitCutAtARecordBoundary(t *testing.T) {
+	db, path := fileDB(t, nil)
+	mustOK(t, db.Set("kept", "1", 0))
+	mustOK(t, db.SetMany([]Item{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "c", Value: "3"}}))
+	note, ok := readNote(db.lock)
+	if !ok {
+		t.Fatal("no note after a commit")
+	}
+	mustOK(t, db.Close())
+	data, err := os.ReadFile(path)
+	mustOK(t, err)
+	// The end of the commit's first record: the next record's start.
+	second := int64(note.start) + 1 + int64(strings.Index(string(data[note.start+1:]), "*3\r\n"))
+	mustOK(t, os.Truncate(path, second))
+	lock, err := os.OpenFile(path+".lock", os.O_RDWR, 0)
+	mustOK(t, err)
+	_, err = lock.WriteAt(note.encode(), 0) // Close leaves it; restated for clarity
+	mustOK(t, err)
+	mustOK(t, lock.Close())
+
+	db, err = Open(path, nil)
+	mustOK(t, err)
+	defer db.Close()
+	wantValue(t, db, "kept", "1")
+	for _, k := range []string{"a", "b", "c"} {
+		wantMissing(t, db, k)
+	}
+	// The note is cleared at open: a later commit shorter than the one it
+	// described is not cut by it after another crash.
+	if _, ok := readNote(db.lock); ok {
+		t.Error("the note survived the open")
+	}
+}
+
+// TestShrinkCutShortRestoresTheOldFile: a leftover link means the shrink's
+// new file may not be durable, and no commit went into it: the old file
+// goes back in place. A link to the current file is just removed.
+func TestShrinkCutShortRestoresTheOldFile(t *testing.T) {
+	db, path := fileDB(t, nil)
+	for i := range 20 {
+		mustOK(t, db.Set(fmt.Sprintf("k%d", i), strings.Repeat("v", 100), 0))
+	}
+	mustOK(t, db.Close())
+	mustOK(t, os.Link(path, shrinkLink(path)))
+	mustOK(t, os.WriteFile(path+".new", []byte(hfRec[:10]), 0o644)) // a new file the cut left torn
+	mustOK(t, os.Rename(path+".new", path))
+	mustOK(t, os.WriteFile(path+".tmp", []byte("half a shrink"), 0o644))
+
+	db, err := Open(path, nil)
+	mustOK(t, err)
+	for i := range 20 {
+		wantValue(t, db, fmt.Sprintf("k%d", i), strings.Repeat("v", 100))
+	}
+	mustOK(t, db.Close())
+	for _, leftover := range []string{shrinkLink(path), path + ".tmp"} {
+		if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+			t.Errorf("%s is still there after the open (%v)", leftover, err)
+		}
+	}
+
+	mustOK(t, os.Link(path, shrinkLink(path))) // the rename never happened
+	db, err = Open(path, nil)
+	mustOK(t, err)
+	wantValue(t, db, "k3", strings.Repeat("v", 100))
+	mustOK(t, db.Close())
+	if _, err := os.Stat(shrinkLink(path)); !os.IsNotExist(err) {
+		t.Errorf("the link is still there (%v)", err)
+	}
+}
+
+// TestShrinkLeavesNoLink: a shrink that finished leaves only the data
+// file, and a commit right after it lands in the new file.
+func TestShrinkLeavesNoLink(t *testing.T) {
+	db, path := fileDB(t, &Options{SyncPolicy: SyncAlways, AutoShrinkDisabled: true})
+	for i := range 50 {
+		mustOK(t, db.Set("same", fmt.Sprint(i), 0))
+	}
+	before, err := os.Stat(path)
+	mustOK(t, err)
+	mustOK(t, db.Shrink())
+	mustOK(t, db.Set("after", "shrink", 0))
+	if _, err := os.Stat(shrinkLink(path)); !os.IsNotExist(err) {
+		t.Errorf("the link is still there after the shrink (%v)", err)
+	}
+	after, err := os.Stat(path)
+	mustOK(t, err)
+	if after.Size() >= before.Size() {
+		t.Errorf("the file grew from %d to %d bytes across a shrink", before.Size(), after.Size())
+	}
+	mustOK(t, db.Close())
+	db, err = Open(path, nil)
+	mustOK(t, err)
+	defer db.Close()
+	wantValue(t, db, "same", "49")
+	wantValue(t, db, "after", "shrink")
+}
