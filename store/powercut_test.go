@@ -140,8 +140,8 @@ func powercutWriter(dir string) int {
 // pcFigures are what the cuts of one policy found.
 type pcFigures struct {
 	cuts, acked, lost, half, openFailed, mismatched, lostBeforeSync int
-	maxWindow, sumWindow                                          time.Duration
-	windows                                                       int
+	maxWindow, sumWindow                                            time.Duration
+	windows                                                         int
 }
 
 func envInt(name string, def int) int {
