@@ -12,6 +12,8 @@ import (
 	"math"
 	"sync"
 	"unsafe"
+
+	"spatialstore/store"
 )
 
 // giveBytes copies b into a new buffer from buffers.c and hands it to *out.
@@ -42,6 +44,7 @@ type results struct {
 	slot    int    // offset of the current section's count; -1 before the first
 	queries int    // sections started (a batch's queries so far)
 	err     error
+	max     int64 // the largest buffer allowed (limitedBy); 0: no limit
 }
 
 const missing = math.MaxUint32
@@ -60,7 +63,7 @@ func newResults() *results {
 func newBatchResults() *results {
 	r := resultPool.Get().(*results)
 	r.buf = r.buf[:0]
-	r.count, r.slot, r.queries, r.err = 0, -1, 0, nil
+	r.count, r.slot, r.queries, r.err, r.max = 0, -1, 0, nil, 0
 	return r
 }
 
@@ -90,6 +93,9 @@ func (r *results) add(key, value string, dist float64) bool {
 		r.err = invalid("a result over 4 GiB cannot be returned in one buffer")
 		return false
 	}
+	if !r.fits(len(key) + len(value)) {
+		return false
+	}
 	r.buf = r.header(len(key), uint32(len(value)), dist)
 	r.buf = append(append(r.buf, key...), value...)
 	return true
@@ -97,7 +103,23 @@ func (r *results) add(key, value string, dist float64) bool {
 
 // addMissing appends a key that has no value.
 func (r *results) addMissing(key string) {
-	r.buf = append(r.header(len(key), missing, 0), key...)
+	if r.fits(len(key)) {
+		r.buf = append(r.header(len(key), missing, 0), key...)
+	}
+}
+
+// fits reports whether a hit of n bytes of key and value keeps the buffer
+// within its limit, and sets the error when it does not.
+func (r *results) fits(n int) bool {
+	if r.err != nil {
+		return false
+	}
+	size := uint64(len(r.buf)) + 16 + uint64(n)
+	if r.max > 0 && size > uint64(r.max) {
+		r.err = store.Limits{MaxResultSize: r.max}.CheckResult(size)
+		return false
+	}
+	return true
 }
 
 func (r *results) header(keyLen int, valLen uint32, dist float64) []byte {

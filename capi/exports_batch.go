@@ -69,6 +69,9 @@ func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, li
 	if err != nil {
 		return err
 	}
+	if err := limitsOf(h).CheckBatch(uint64(nboxes)); err != nil {
+		return err
+	}
 	lo, err := coordsMany(mins, dims, nboxes, "mins")
 	if err != nil {
 		return err
@@ -82,7 +85,7 @@ func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, li
 	for q := range boxes {
 		boxes[q] = store.Box(los[q], his[q])
 	}
-	res := newBatchResults()
+	res := newBatchResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
 		return search(rw, name, boxes, count(limit), func(q int, key, value string) bool {
 			return res.addTo(q, key, value, 0)
@@ -99,12 +102,15 @@ func store_nearby_many(h C.store_t, index *C.char, points *C.double, dims, npoin
 	if err != nil {
 		return fail(err)
 	}
+	if err := limitsOf(h).CheckBatch(uint64(npoints)); err != nil {
+		return fail(err)
+	}
 	flat, err := coordsMany(points, dims, npoints, "points")
 	if err != nil {
 		return fail(err)
 	}
 	ps := rows(flat, int(dims))
-	res := newBatchResults()
+	res := newBatchResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
 		return rw.NearbyMany(name, ps, count(k), float64(maxDist), func(q int, key, value string, dist float64) bool {
 			return res.addTo(q, key, value, dist)
@@ -121,7 +127,7 @@ func store_pairs(h C.store_t, index *C.char, maxDist C.double, pattern *C.char, 
 		return fail(err)
 	}
 	pat := optString(pattern)
-	res := newResults()
+	res := newResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
 		return rw.Pairs(name, float64(maxDist), pat, func(p store.Pair) bool {
 			return res.add(p.KeyA, p.ValueA, p.Dist) && res.add(p.KeyB, p.ValueB, p.Dist)

@@ -21,6 +21,11 @@ func store_options_default(o *C.store_options) {
 	o.auto_shrink_percentage = C.int32_t(d.AutoShrinkPercentage)
 	o.auto_shrink_min_size = C.int64_t(d.AutoShrinkMinSize)
 	o.auto_shrink_disabled = 0
+	l := store.DefaultLimits()
+	o.max_key_size = C.int64_t(l.MaxKeySize)
+	o.max_value_size = C.int64_t(l.MaxValueSize)
+	o.max_result_size = C.int64_t(l.MaxResultSize)
+	o.max_batch_items = C.int64_t(l.MaxBatchItems)
 }
 
 //export store_open
@@ -41,6 +46,9 @@ func store_open(path *C.char, o *C.store_options, out *C.store_t) (st C.int32_t)
 			AutoShrinkPercentage: int(o.auto_shrink_percentage),
 			AutoShrinkMinSize:    int64(o.auto_shrink_min_size),
 			AutoShrinkDisabled:   o.auto_shrink_disabled != 0,
+		}
+		if err := limitOptions(o, opts); err != nil {
+			return fail(err)
 		}
 	}
 	db, err := store.Open(p, opts)

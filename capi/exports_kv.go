@@ -7,6 +7,7 @@ package main
 import "C"
 
 import (
+	"fmt"
 	"time"
 	"unsafe"
 
@@ -16,6 +17,9 @@ import (
 //export store_set
 func store_set(h C.store_t, k *C.uint8_t, kl C.size_t, v *C.uint8_t, vl C.size_t, ttlMs C.int64_t) (st C.int32_t) {
 	defer guard(&st)
+	if err := limitsOf(h).CheckItem(uint64(kl), uint64(vl)); err != nil {
+		return fail(err)
+	}
 	key, val, err := copyPair(k, kl, v, vl)
 	if err != nil {
 		return fail(err)
@@ -48,6 +52,9 @@ func store_get(h C.store_t, k *C.uint8_t, kl C.size_t, val *C.store_bytes) (st C
 //export store_delete
 func store_delete(h C.store_t, k *C.uint8_t, kl C.size_t) (st C.int32_t) {
 	defer guard(&st)
+	if err := limitsOf(h).CheckKey(uint64(kl)); err != nil {
+		return fail(err)
+	}
 	key, err := copyIn(k, kl, "key")
 	if err != nil {
 		return fail(err)
@@ -100,9 +107,18 @@ func kvItems(items *C.store_kv, n C.size_t) ([]C.store_kv, error) {
 //export store_set_many
 func store_set_many(h C.store_t, items *C.store_kv, n C.size_t) (st C.int32_t) {
 	defer guard(&st)
+	lim := limitsOf(h)
+	if err := lim.CheckBatch(uint64(n)); err != nil {
+		return fail(err)
+	}
 	kvs, err := kvItems(items, n)
 	if err != nil {
 		return fail(err)
+	}
+	for i := range kvs {
+		if err := lim.CheckItem(uint64(kvs[i].key_len), uint64(kvs[i].val_len)); err != nil {
+			return fail(fmt.Errorf("item %d: %w", i, err))
+		}
 	}
 	batch := make([]store.Item, len(kvs))
 	for i := range kvs {
@@ -121,9 +137,18 @@ func store_delete_many(h C.store_t, keys *C.store_kv, n C.size_t, deleted *C.uin
 	if deleted != nil {
 		*deleted = 0
 	}
+	lim := limitsOf(h)
+	if err := lim.CheckBatch(uint64(n)); err != nil {
+		return fail(err)
+	}
 	kvs, err := kvItems(keys, n)
 	if err != nil {
 		return fail(err)
+	}
+	for i := range kvs {
+		if err := lim.CheckKey(uint64(kvs[i].key_len)); err != nil {
+			return fail(fmt.Errorf("key %d: %w", i, err))
+		}
 	}
 	names := make([]string, len(kvs))
 	for i := range kvs {
@@ -147,6 +172,9 @@ func store_get_many(h C.store_t, keys *C.store_kv, n C.size_t, out *C.store_byte
 		return fail(invalid("out is NULL"))
 	}
 	out.ptr, out.len = nil, 0
+	if err := limitsOf(h).CheckBatch(uint64(n)); err != nil {
+		return fail(err)
+	}
 	kvs, err := kvItems(keys, n)
 	if err != nil {
 		return fail(err)
@@ -157,7 +185,7 @@ func store_get_many(h C.store_t, keys *C.store_kv, n C.size_t, out *C.store_byte
 			return fail(invalid("key %d: %v", i, err))
 		}
 	}
-	res := newResults()
+	res := newResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
 		return rw.GetMany(names, func(i int, value string, found bool) {
 			if found {

@@ -38,7 +38,7 @@ func store_scan(h C.store_t, index *C.char, lo *C.uint8_t, lol C.size_t, hi *C.u
 		}
 		r.HasHi = true
 	}
-	res := newResults()
+	res := newResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
 		return rw.Scan(name, r, func(key, value string) bool { return res.add(key, value, 0) })
 	})
@@ -84,7 +84,7 @@ func boxQuery(h C.store_t, index *C.char, min, max *C.double, dims, limit C.size
 	if err != nil {
 		return err
 	}
-	res := newResults()
+	res := newResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
 		return search(rw, name, store.Box(lo, hi), count(limit), func(key, value string) bool {
 			return res.add(key, value, 0)
@@ -105,7 +105,7 @@ func store_nearby(h C.store_t, index *C.char, point *C.double, dims C.size_t, k 
 	if err != nil {
 		return fail(err)
 	}
-	res := newResults()
+	res := newResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
 		return rw.Nearby(name, p, count(k), float64(maxDist), func(key, value string, dist float64) bool {
 			return res.add(key, value, dist)

@@ -51,6 +51,8 @@ func statusOf(err error) C.int32_t {
 		return C.STORE_ERR_CORRUPT
 	case errors.Is(err, store.ErrBusy):
 		return C.STORE_ERR_BUSY
+	case errors.Is(err, store.ErrLimit):
+		return C.STORE_ERR_LIMIT
 	}
 	return C.STORE_ERR_INTERNAL
 }

@@ -54,8 +54,11 @@ extern "C" {
 #endif
 
 /* The ABI this header describes. store_abi_version() returns the ABI of the
- * loaded library; a program should refuse to run when they differ. */
-#define STORE_ABI_VERSION 1
+ * loaded library; a program should refuse to run when they differ.
+ * 2: store_options grew the limits (appended: a program built for 1 passes a
+ * smaller struct, which the library of 2 would read past, so it must
+ * refuse to run rather than pass it). */
+#define STORE_ABI_VERSION 2
 
 /* A database or transaction handle. 0 is never a valid handle. */
 typedef uint64_t store_t;
@@ -76,6 +79,7 @@ typedef int32_t store_status;
 #define STORE_ERR_CORRUPT (-10)          /* a file or snapshot that is not a valid store */
 #define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open, shrink running */
 #define STORE_ERR_INTERNAL (-12)         /* a bug in the library, caught */
+#define STORE_ERR_LIMIT (-13)            /* a key, value, batch or result over the store's limits (see store_options) */
 
 /* Sync policies for file-backed stores. */
 #define STORE_SYNC_NEVER 0        /* leave flushing to the OS: fastest, a crash may lose recent writes */
@@ -103,7 +107,21 @@ typedef struct store_options {
     int32_t auto_shrink_percentage; /* rewrite the file when it grew this much since the last rewrite; >= 0 */
     int64_t auto_shrink_min_size;   /* no background rewrite below this many bytes; >= 0 */
     int32_t auto_shrink_disabled;   /* non-zero: no background rewrite (store_shrink still works) */
+    /* Limits (ABI 2). 0 means the default below; negative is INVALID_ARG. A
+     * call over a limit returns STORE_ERR_LIMIT and changes nothing. */
+    int64_t max_key_size;    /* largest key a write takes, bytes */
+    int64_t max_value_size;  /* largest value a write takes, bytes */
+    int64_t max_result_size; /* largest result buffer one call builds, bytes */
+    int64_t max_batch_items; /* most items, keys or queries one batch call takes */
 } store_options;
+
+/* The default limits: far above what a sane call needs, far below what
+ * would exhaust a machine (in a library, running out of memory ends the
+ * host process: it cannot be recovered). */
+#define STORE_DEFAULT_MAX_KEY_SIZE (64 * 1024)                /* 64 KiB */
+#define STORE_DEFAULT_MAX_VALUE_SIZE (64 * 1024 * 1024)       /* 64 MiB */
+#define STORE_DEFAULT_MAX_RESULT_SIZE (1024LL * 1024 * 1024)  /* 1 GiB */
+#define STORE_DEFAULT_MAX_BATCH_ITEMS (16 * 1024 * 1024)      /* 16,777,216 */
 
 /* Bytes owned by the caller once returned; release with store_bytes_free.
  * ptr is never NULL for a returned buffer, even when len is 0. */
@@ -181,7 +199,7 @@ uint64_t store_outstanding_buffers(void);
 /* ---- Opening and closing ----------------------------------------------- */
 
 /* Fills *o with the defaults: sync every second, auto-shrink at 100% growth
- * once the file is 32 MiB. NULL-safe. */
+ * once the file is 32 MiB, the STORE_DEFAULT_MAX_* limits. NULL-safe. */
 void store_options_default(store_options *o);
 
 /* Opens the store at path, creating the file if needed, or a store in
@@ -443,6 +461,62 @@ store_status store_save(store_t db, const char *path);
  * Errors: BAD_HANDLE, INVALID_ARG (also: not a regular file),
  * WOULD_DEADLOCK, IO, CORRUPT (names the byte offset of the bad record). */
 store_status store_load(store_t db, const char *path);
+
+/* ---- Limits --------------------------------------------------------------------- */
+
+/* STORE_ERR_LIMIT, from the store_options limits, before anything is copied
+ * or changed (so a length larger than the machine's memory is refused, not
+ * read): store_set, store_set_many (names the item) and store_load refuse a
+ * key over max_key_size or a value over max_value_size; store_delete and
+ * store_delete_many a key over max_key_size; store_set_many,
+ * store_get_many, store_delete_many, store_intersects_many,
+ * store_within_many and store_nearby_many more than max_batch_items items
+ * or queries; a call that returns a result buffer (store_get_many, the
+ * queries, the batch queries, store_pairs) one that would pass
+ * max_result_size bytes. Inside a transaction the refused call changes
+ * nothing and the transaction goes on. */
+
+/* ---- Corners of the contract ---------------------------------------------------- */
+
+/* Each of these holds for every call named, and is tested.
+ *
+ * Duplicates in a batch: when store_set_many holds the same key twice, the
+ * later item wins (items are written in order).
+ * Equal index values: store_scan returns items whose indexed values are
+ * equal in key order (byte order), reversed with STORE_SCAN_DESC.
+ * Expired items: no scan, query, batch or get returns an item whose TTL has
+ * run out, whether or not the background sweep has removed it yet.
+ * Dimensions: the distance between a query point and an item with another
+ * number of dimensions is taken over the dimensions both have (a 3D point
+ * and a 2D item: the first two axes); a query box with fewer dimensions
+ * than an item is unbounded on the others.
+ * JSON types: a JSON index orders values by type first, then within the
+ * type: no value at the path < null < false < numbers < strings < true <
+ * arrays and objects (those two by their JSON text).
+ * Refused writes: a write refused inside a transaction (bad geometry, a
+ * limit, a bad argument) changes nothing, and the transaction stays open
+ * and usable: commit or roll back as usual.
+ * store_load skips the snapshot's items whose TTL ran out between
+ * store_save and store_load; the others keep what was left of it.
+ * max_dist = +infinity in store_nearby and the batch variant is no bound,
+ * as max_dist < 0 is.
+ *
+ * Expiry on disk: a file store (and a snapshot) keeps each expiry time in
+ * whole seconds, rounded down, as BuntDB writes it. After a reopen, a
+ * shrink or a store_load an item therefore expires up to one second early,
+ * never late: an item that had expired never comes back, and one with less
+ * than a second left may be gone. In memory, expiry is exact to the
+ * millisecond.
+ *
+ * Power loss: with STORE_SYNC_ALWAYS every acknowledged commit survives a
+ * power cut or OS crash, none is half applied, and every file a cut can
+ * leave opens (tested through hundreds of simulated cuts, README
+ * "Reliability"). With STORE_SYNC_EVERY_SECOND a cut loses only commits
+ * made after the last sync (about the last second); a multi-item commit of
+ * that window can be left partly applied. With STORE_SYNC_NEVER a cut may
+ * lose anything the OS had not written back. Index definitions
+ * (store_create_index, store_drop_index) are durable when the call
+ * returns, under every policy. */
 
 #endif /* STORE_TYPES_ONLY */
 

@@ -25,6 +25,9 @@ func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn 
 	if err != nil {
 		return err
 	}
+	if err := tx.db.limits.CheckBatch(uint64(len(boxes))); err != nil {
+		return err
+	}
 	for i, b := range boxes {
 		if err := b.validate(true); err != nil {
 			return prefixErr(err, "box %d", i)
@@ -50,6 +53,9 @@ func (tx *Tx) NearbyMany(index string, points [][]float64, k int, maxDist float6
 	fn func(q int, key, value string, dist float64) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
+		return err
+	}
+	if err := tx.db.limits.CheckBatch(uint64(len(points))); err != nil {
 		return err
 	}
 	for i, p := range points {

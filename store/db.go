@@ -29,6 +29,7 @@ type DB struct {
 	lock   *os.File // advisory lock on path+".lock", which also holds the commit note
 	// syncAlways: commit notes are synced before the data (see noteCommit).
 	syncAlways bool
+	limits     Limits
 
 	// The store's own shrink (durable.go): shrinking while one runs,
 	// shrinkPending while the old file's link is not yet removed,
@@ -70,7 +71,7 @@ func Open(path string, opts *Options) (*DB, error) {
 	if path == "" {
 		return nil, invalidf("empty path: give a file path or %q", MemoryPath)
 	}
-	db := &DB{txs: map[*Tx]struct{}{}, indexes: map[string]*indexDef{}}
+	db := &DB{txs: map[*Tx]struct{}{}, indexes: map[string]*indexDef{}, limits: o.limits()}
 	var defs []IndexInfo
 	if path != MemoryPath {
 		db.path = path

@@ -38,6 +38,9 @@ var (
 	// ErrBusy: the file is held by another open store, or a shrink is
 	// already running.
 	ErrBusy = errors.New("busy")
+	// ErrLimit: a key, value, batch or result over the store's Limits;
+	// nothing was changed.
+	ErrLimit = errors.New("over a limit")
 )
 
 // wrapEngine maps BuntDB's errors onto the package's. BuntDB's own values
@@ -71,7 +74,7 @@ func wrapEngine(err error) error {
 
 func isKnown(err error) bool {
 	for _, e := range []error{ErrNotFound, ErrInvalidArgument, ErrClosed, ErrTxClosed,
-		ErrTxReadOnly, ErrIndexExists, ErrNoIndex, ErrIO, ErrCorrupt, ErrBusy} {
+		ErrTxReadOnly, ErrIndexExists, ErrNoIndex, ErrIO, ErrCorrupt, ErrBusy, ErrLimit} {
 		if errors.Is(err, e) {
 			return true
 		}

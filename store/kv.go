@@ -48,6 +48,9 @@ func (tx *Tx) Set(key, value string, ttl time.Duration) error {
 	if err := tx.check(true); err != nil {
 		return err
 	}
+	if err := tx.db.limits.CheckItem(uint64(len(key)), uint64(len(value))); err != nil {
+		return err
+	}
 	defer tx.resetScratch()
 	if err := tx.geometries(key, value); err != nil {
 		return err
@@ -116,6 +119,14 @@ func (tx *Tx) SetMany(items []Item) error {
 	if err := tx.check(true); err != nil {
 		return err
 	}
+	if err := tx.db.limits.CheckBatch(uint64(len(items))); err != nil {
+		return err
+	}
+	for i, it := range items {
+		if err := tx.db.limits.CheckItem(uint64(len(it.Key)), uint64(len(it.Value))); err != nil {
+			return prefixErr(err, "item %d", i)
+		}
+	}
 	// Read every item's geometry before writing any, so a refused item
 	// leaves nothing written; ends[i] is where item i's geometries end.
 	defer tx.resetScratch()
@@ -145,6 +156,9 @@ func (tx *Tx) DeleteMany(keys []string) (int, error) {
 	if err := tx.check(true); err != nil {
 		return 0, err
 	}
+	if err := tx.db.limits.CheckBatch(uint64(len(keys))); err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, k := range keys {
 		switch err := tx.Delete(k); {
@@ -161,6 +175,9 @@ func (tx *Tx) DeleteMany(keys []string) (int, error) {
 // and whether it was found, in order.
 func (tx *Tx) GetMany(keys []string, fn func(i int, value string, found bool)) error {
 	if err := tx.check(false); err != nil {
+		return err
+	}
+	if err := tx.db.limits.CheckBatch(uint64(len(keys))); err != nil {
 		return err
 	}
 	for i, k := range keys {

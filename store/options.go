@@ -30,6 +30,12 @@ type Options struct {
 	AutoShrinkMinSize int64
 	// AutoShrinkDisabled turns background rewrites off; Shrink still works.
 	AutoShrinkDisabled bool
+
+	// The store's Limits (limits.go); 0 means the default, a negative
+	// value is refused.
+	MaxKeySize, MaxValueSize int
+	MaxResultSize            int64
+	MaxBatchItems            int
 }
 
 // DefaultOptions are BuntDB's defaults: sync every second, shrink when the
@@ -50,6 +56,9 @@ func (o Options) validate() error {
 		return invalidf("auto-shrink percentage %d is negative", o.AutoShrinkPercentage)
 	case o.AutoShrinkMinSize < 0:
 		return invalidf("auto-shrink minimum size %d is negative", o.AutoShrinkMinSize)
+	case o.MaxKeySize < 0 || o.MaxValueSize < 0 || o.MaxResultSize < 0 || o.MaxBatchItems < 0:
+		return invalidf("negative limit (key %d, value %d, result %d, batch %d): 0 means the default",
+			o.MaxKeySize, o.MaxValueSize, o.MaxResultSize, o.MaxBatchItems)
 	}
 	return nil
 }

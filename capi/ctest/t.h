@@ -98,6 +98,7 @@ void test_threads(void);
 void test_index(void);
 void test_spatial(void);
 void test_batch(void);
+void test_limits(void);
 void test_files(void);
 
 #endif

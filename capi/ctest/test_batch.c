@@ -379,10 +379,11 @@ void test_batch(void) {
         FAIL(f(db, "grid", NULL, NULL, 0, 0, 0, out), STORE_ERR_INVALID_ARG, db, n0); /* dims checked when empty */
         FAIL(f(db, "grid", d21, d21, 21, 1, 0, out), STORE_ERR_INVALID_ARG, db, n0);
         FAIL(f(db, "grid", NULL, NULL, 21, 0, 0, out), STORE_ERR_INVALID_ARG, db, n0);
-        /* nboxes * dims overflows size_t: refused before anything is read. */
-        FAIL(f(db, "grid", mins, maxs, 2, SIZE_MAX / 2 + 1, 0, out), STORE_ERR_INVALID_ARG, db, n0);
-        FAIL(f(db, "grid", mins, maxs, 20, SIZE_MAX / 20 + 1, 0, out), STORE_ERR_INVALID_ARG, db, n0);
-        FAIL(f(db, "grid", mins, maxs, 1, SIZE_MAX, 0, out), STORE_ERR_INVALID_ARG, db, n0);
+        /* nboxes * dims overflows size_t: refused before anything is read
+         * (over the batch limit, which is checked first). */
+        FAIL(f(db, "grid", mins, maxs, 2, SIZE_MAX / 2 + 1, 0, out), STORE_ERR_LIMIT, db, n0);
+        FAIL(f(db, "grid", mins, maxs, 20, SIZE_MAX / 20 + 1, 0, out), STORE_ERR_LIMIT, db, n0);
+        FAIL(f(db, "grid", mins, maxs, 1, SIZE_MAX, 0, out), STORE_ERR_LIMIT, db, n0);
         FAIL(f(db, "grid", nan_box, ones, 2, 3, 0, out), STORE_ERR_INVALID_ARG, db, n0);
         char msg[512];
         store_last_error(msg, sizeof msg);
@@ -405,7 +406,7 @@ void test_batch(void) {
     FAIL(store_nearby_many(db, "grid", pts, 0, 5, 0, -1, out), STORE_ERR_INVALID_ARG, db, n0);
     FAIL(store_nearby_many(db, "grid", NULL, 0, 0, 0, -1, out), STORE_ERR_INVALID_ARG, db, n0);
     FAIL(store_nearby_many(db, "grid", d21, 21, 1, 0, -1, out), STORE_ERR_INVALID_ARG, db, n0);
-    FAIL(store_nearby_many(db, "grid", pts, 2, SIZE_MAX / 2 + 1, 0, -1, out), STORE_ERR_INVALID_ARG, db, n0);
+    FAIL(store_nearby_many(db, "grid", pts, 2, SIZE_MAX / 2 + 1, 0, -1, out), STORE_ERR_LIMIT, db, n0);
     FAIL(store_nearby_many(db, "grid", nan_pts, 2, 2, 0, -1, out), STORE_ERR_INVALID_ARG, db, n0);
     {
         char msg[512];
