@@ -32,7 +32,7 @@
 use core::ffi::{c_char, c_int};
 
 /// The ABI this crate was written against; compare with [`store_abi_version`].
-pub const STORE_ABI_VERSION: u32 = 1;
+pub const STORE_ABI_VERSION: u32 = 2;
 
 /// A database or transaction handle. 0 is never a valid handle.
 pub type store_t = u64;
@@ -68,6 +68,17 @@ pub const STORE_ERR_CORRUPT: store_status = -10;
 pub const STORE_ERR_BUSY: store_status = -11;
 /// A bug in the library, caught.
 pub const STORE_ERR_INTERNAL: store_status = -12;
+/// A key, value, batch or result over the store's limits.
+pub const STORE_ERR_LIMIT: store_status = -13;
+
+/// Default largest key, bytes.
+pub const STORE_DEFAULT_MAX_KEY_SIZE: i64 = 64 * 1024;
+/// Default largest value, bytes.
+pub const STORE_DEFAULT_MAX_VALUE_SIZE: i64 = 64 * 1024 * 1024;
+/// Default largest result buffer, bytes.
+pub const STORE_DEFAULT_MAX_RESULT_SIZE: i64 = 1024 * 1024 * 1024;
+/// Default most items, keys or queries in one batch call.
+pub const STORE_DEFAULT_MAX_BATCH_ITEMS: i64 = 16 * 1024 * 1024;
 
 /// Leave flushing to the OS.
 pub const STORE_SYNC_NEVER: i32 = 0;
@@ -114,6 +125,14 @@ pub struct store_options {
     pub auto_shrink_min_size: i64,
     /// Non-zero: no background rewrite.
     pub auto_shrink_disabled: i32,
+    /// Largest key a write takes, bytes; 0: the default (ABI 2).
+    pub max_key_size: i64,
+    /// Largest value a write takes, bytes; 0: the default.
+    pub max_value_size: i64,
+    /// Largest result buffer one call builds, bytes; 0: the default.
+    pub max_result_size: i64,
+    /// Most items, keys or queries one batch call takes; 0: the default.
+    pub max_batch_items: i64,
 }
 
 /// Bytes owned by the caller once returned; release with [`store_bytes_free`].

@@ -23,6 +23,8 @@ const PROGRAM: &str = r#"
 int main(void) {
     S(store_options) O(store_options, sync_policy) O(store_options, auto_shrink_percentage)
     O(store_options, auto_shrink_min_size) O(store_options, auto_shrink_disabled)
+    O(store_options, max_key_size) O(store_options, max_value_size) O(store_options, max_result_size)
+    O(store_options, max_batch_items)
     S(store_bytes) O(store_bytes, ptr) O(store_bytes, len)
     S(store_kv) O(store_kv, key) O(store_kv, key_len) O(store_kv, val) O(store_kv, val_len) O(store_kv, ttl_ms)
     S(store_t) S(store_status)
@@ -33,6 +35,8 @@ int main(void) {
     C(STORE_SYNC_ALWAYS) C(STORE_INDEX_STRING) C(STORE_INDEX_BINARY) C(STORE_INDEX_INT)
     C(STORE_INDEX_UINT) C(STORE_INDEX_FLOAT) C(STORE_INDEX_JSON) C(STORE_INDEX_JSON_CASE_SENSITIVE)
     C(STORE_SCAN_DESC) C(STORE_MAX_DIMS) C(STORE_MISSING) C(STORE_HIT_HEADER)
+    C(STORE_ERR_LIMIT) C(STORE_DEFAULT_MAX_KEY_SIZE) C(STORE_DEFAULT_MAX_VALUE_SIZE)
+    C(STORE_DEFAULT_MAX_RESULT_SIZE) C(STORE_DEFAULT_MAX_BATCH_ITEMS)
     return 0;
 }
 "#;
@@ -75,6 +79,10 @@ fn layouts_and_constants_match_store_h() {
         format!("offset store_options.auto_shrink_percentage {}", offset_of!(store_options, auto_shrink_percentage)),
         format!("offset store_options.auto_shrink_min_size {}", offset_of!(store_options, auto_shrink_min_size)),
         format!("offset store_options.auto_shrink_disabled {}", offset_of!(store_options, auto_shrink_disabled)),
+        format!("offset store_options.max_key_size {}", offset_of!(store_options, max_key_size)),
+        format!("offset store_options.max_value_size {}", offset_of!(store_options, max_value_size)),
+        format!("offset store_options.max_result_size {}", offset_of!(store_options, max_result_size)),
+        format!("offset store_options.max_batch_items {}", offset_of!(store_options, max_batch_items)),
         format!("size store_bytes {}", size_of::<store_bytes>()),
         format!("align store_bytes {}", align_of::<store_bytes>()),
         format!("offset store_bytes.ptr {}", offset_of!(store_bytes, ptr)),
@@ -119,6 +127,11 @@ fn layouts_and_constants_match_store_h() {
         format!("const STORE_MAX_DIMS {}", STORE_MAX_DIMS),
         format!("const STORE_MISSING {}", STORE_MISSING),
         format!("const STORE_HIT_HEADER {}", STORE_HIT_HEADER),
+        format!("const STORE_ERR_LIMIT {}", STORE_ERR_LIMIT),
+        format!("const STORE_DEFAULT_MAX_KEY_SIZE {}", STORE_DEFAULT_MAX_KEY_SIZE),
+        format!("const STORE_DEFAULT_MAX_VALUE_SIZE {}", STORE_DEFAULT_MAX_VALUE_SIZE),
+        format!("const STORE_DEFAULT_MAX_RESULT_SIZE {}", STORE_DEFAULT_MAX_RESULT_SIZE),
+        format!("const STORE_DEFAULT_MAX_BATCH_ITEMS {}", STORE_DEFAULT_MAX_BATCH_ITEMS),
     ];
     let c = c_facts();
     assert_eq!(rust, c, "Rust declarations and store.h disagree");

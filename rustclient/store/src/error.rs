@@ -62,6 +62,9 @@ pub enum Error {
     /// `STORE_ERR_INTERNAL`, or a result buffer this crate could not parse:
     /// a bug in the library or in this crate.
     Internal(String),
+    /// `STORE_ERR_LIMIT`: a key, value, batch or result over the store's
+    /// limits ([`Options`](crate::Options)); nothing was changed.
+    Limit(String),
     /// A status code this crate does not know (a newer library).
     Unknown {
         /// The raw status code.
@@ -109,6 +112,7 @@ impl Error {
             Error::Corrupt(_) => sys::STORE_ERR_CORRUPT,
             Error::Busy(_) => sys::STORE_ERR_BUSY,
             Error::Internal(_) => sys::STORE_ERR_INTERNAL,
+            Error::Limit(_) => sys::STORE_ERR_LIMIT,
             Error::Unknown { status, .. } => *status,
             _ => return None,
         })
@@ -131,6 +135,7 @@ impl Error {
             sys::STORE_ERR_CORRUPT => Error::Corrupt(message),
             sys::STORE_ERR_BUSY => Error::Busy(message),
             sys::STORE_ERR_INTERNAL => Error::Internal(message),
+            sys::STORE_ERR_LIMIT => Error::Limit(message),
             status => Error::Unknown { status, message },
         }
     }
@@ -203,7 +208,8 @@ impl fmt::Display for Error {
             | Error::Io(m)
             | Error::Corrupt(m)
             | Error::Busy(m)
-            | Error::Internal(m) => {
+            | Error::Internal(m)
+            | Error::Limit(m) => {
                 let name = self.status().map_or("", status_name);
                 if m.is_empty() { f.write_str(name) } else { write!(f, "{m} ({name})") }
             }

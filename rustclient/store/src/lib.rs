@@ -60,7 +60,7 @@ pub use crate::tx::Tx;
 /// escape hatch.
 ///
 /// ```
-/// assert_eq!(store::sys::STORE_ABI_VERSION, 1);
+/// assert_eq!(store::sys::STORE_ABI_VERSION, 2);
 /// ```
 pub use store_sys as sys;
 

@@ -47,6 +47,16 @@ pub struct Options {
     pub auto_shrink_min_size: u64,
     /// No background rewrite at all ([`Store::shrink`] still works).
     pub auto_shrink_disabled: bool,
+    /// The largest key a write takes, in bytes. Over any of the limits a
+    /// call fails with [`Error::Limit`] and changes nothing; 0 means the
+    /// library's default (`store_sys::STORE_DEFAULT_MAX_*`).
+    pub max_key_size: u64,
+    /// The largest value a write takes, in bytes.
+    pub max_value_size: u64,
+    /// The largest result one call returns, in bytes.
+    pub max_result_size: u64,
+    /// The most items, keys or queries one batch call takes.
+    pub max_batch_items: u64,
 }
 
 impl Default for Options {
@@ -65,6 +75,10 @@ impl Default for Options {
             auto_shrink_percentage: u32::try_from(o.auto_shrink_percentage).unwrap_or(100),
             auto_shrink_min_size: u64::try_from(o.auto_shrink_min_size).unwrap_or(32 << 20),
             auto_shrink_disabled: o.auto_shrink_disabled != 0,
+            max_key_size: u64::try_from(o.max_key_size).unwrap_or(0),
+            max_value_size: u64::try_from(o.max_value_size).unwrap_or(0),
+            max_result_size: u64::try_from(o.max_result_size).unwrap_or(0),
+            max_batch_items: u64::try_from(o.max_batch_items).unwrap_or(0),
         }
     }
 }
@@ -82,6 +96,11 @@ impl Options {
             auto_shrink_min_size: i64::try_from(self.auto_shrink_min_size)
                 .map_err(|_| Error::invalid(format!("auto-shrink minimum size {} is too large", self.auto_shrink_min_size)))?,
             auto_shrink_disabled: i32::from(self.auto_shrink_disabled),
+            // Past i64::MAX is as good as no limit.
+            max_key_size: i64::try_from(self.max_key_size).unwrap_or(i64::MAX),
+            max_value_size: i64::try_from(self.max_value_size).unwrap_or(i64::MAX),
+            max_result_size: i64::try_from(self.max_result_size).unwrap_or(i64::MAX),
+            max_batch_items: i64::try_from(self.max_batch_items).unwrap_or(i64::MAX),
         })
     }
 }
