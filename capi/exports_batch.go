@@ -69,7 +69,7 @@ func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, li
 	if err != nil {
 		return err
 	}
-	if err := limitsOf(h).CheckBatch(uint64(nboxes)); err != nil {
+	if err := checkLimits(h, func(l store.Limits) error { return l.CheckBatch(uint64(nboxes)) }); err != nil {
 		return err
 	}
 	lo, err := coordsMany(mins, dims, nboxes, "mins")
@@ -102,7 +102,7 @@ func store_nearby_many(h C.store_t, index *C.char, points *C.double, dims, npoin
 	if err != nil {
 		return fail(err)
 	}
-	if err := limitsOf(h).CheckBatch(uint64(npoints)); err != nil {
+	if err := checkLimits(h, func(l store.Limits) error { return l.CheckBatch(uint64(npoints)) }); err != nil {
 		return fail(err)
 	}
 	flat, err := coordsMany(points, dims, npoints, "points")

@@ -17,7 +17,7 @@ import (
 //export store_set
 func store_set(h C.store_t, k *C.uint8_t, kl C.size_t, v *C.uint8_t, vl C.size_t, ttlMs C.int64_t) (st C.int32_t) {
 	defer guard(&st)
-	if err := limitsOf(h).CheckItem(uint64(kl), uint64(vl)); err != nil {
+	if err := checkLimits(h, func(l store.Limits) error { return l.CheckItem(uint64(kl), uint64(vl)) }); err != nil {
 		return fail(err)
 	}
 	key, val, err := copyPair(k, kl, v, vl)
@@ -52,7 +52,7 @@ func store_get(h C.store_t, k *C.uint8_t, kl C.size_t, val *C.store_bytes) (st C
 //export store_delete
 func store_delete(h C.store_t, k *C.uint8_t, kl C.size_t) (st C.int32_t) {
 	defer guard(&st)
-	if err := limitsOf(h).CheckKey(uint64(kl)); err != nil {
+	if err := checkLimits(h, func(l store.Limits) error { return l.CheckKey(uint64(kl)) }); err != nil {
 		return fail(err)
 	}
 	key, err := copyIn(k, kl, "key")
@@ -107,7 +107,10 @@ func kvItems(items *C.store_kv, n C.size_t) ([]C.store_kv, error) {
 //export store_set_many
 func store_set_many(h C.store_t, items *C.store_kv, n C.size_t) (st C.int32_t) {
 	defer guard(&st)
-	lim := limitsOf(h)
+	lim, err := limitsOf(h)
+	if err != nil {
+		return fail(err)
+	}
 	if err := lim.CheckBatch(uint64(n)); err != nil {
 		return fail(err)
 	}
@@ -137,7 +140,10 @@ func store_delete_many(h C.store_t, keys *C.store_kv, n C.size_t, deleted *C.uin
 	if deleted != nil {
 		*deleted = 0
 	}
-	lim := limitsOf(h)
+	lim, err := limitsOf(h)
+	if err != nil {
+		return fail(err)
+	}
 	if err := lim.CheckBatch(uint64(n)); err != nil {
 		return fail(err)
 	}
@@ -172,7 +178,7 @@ func store_get_many(h C.store_t, keys *C.store_kv, n C.size_t, out *C.store_byte
 		return fail(invalid("out is NULL"))
 	}
 	out.ptr, out.len = nil, 0
-	if err := limitsOf(h).CheckBatch(uint64(n)); err != nil {
+	if err := checkLimits(h, func(l store.Limits) error { return l.CheckBatch(uint64(n)) }); err != nil {
 		return fail(err)
 	}
 	kvs, err := kvItems(keys, n)

@@ -46,6 +46,7 @@ const (
 	sCorrupt    = -10
 	sBusy       = -11
 	sInternal   = -12
+	sLimit      = -13
 	randomHBase = 1 << 40 // never a real handle: numbers count up from 1
 )
 
@@ -259,7 +260,7 @@ func (z *fuzzer) call(what string, fn func() int32, allowed ...int32) int32 {
 	if st == sInternal {
 		z.t.Fatalf("%s: STORE_ERR_INTERNAL (a bug): %s", what, msg)
 	}
-	if st > sNotFound || st < sInternal || drvStatusName(st) == "STORE_UNKNOWN_STATUS" {
+	if st > sNotFound || st < sLimit || drvStatusName(st) == "STORE_UNKNOWN_STATUS" {
 		z.t.Fatalf("%s: status %d is not a contract code", what, st)
 	}
 	if st < 0 && msg == "" {
@@ -592,6 +593,10 @@ func (z *fuzzer) stepOp(op int) {
 	case 22:
 		z.opLastError()
 	case 23:
+		if z.in.u8()%4 == 0 {
+			z.opLimits()
+			return
+		}
 		drvFreeNULL()
 		drvFreeForeign()
 	}
@@ -1602,6 +1607,9 @@ func (z *fuzzer) opBoxMany(within bool) {
 	}
 	argsOK := !a.structural && valid
 	allowed := z.spatialAllowed(kind, a.index, argsOK)
+	if a.overflow {
+		allowed = append(allowed, sLimit) // a batch past max_batch_items
+	}
 	what := "intersects_many"
 	if within {
 		what = "within_many"
@@ -1648,6 +1656,9 @@ func (z *fuzzer) opNearbyMany() {
 	}
 	argsOK := !a.structural && valid
 	allowed := z.spatialAllowed(kind, a.index, argsOK)
+	if a.overflow {
+		allowed = append(allowed, sLimit) // a batch past max_batch_items
+	}
 	var b drvBuf
 	st := z.call("nearby_many", func() int32 {
 		var st int32
@@ -1799,4 +1810,112 @@ func (z *fuzzer) opPairs() {
 	if want != len(got) {
 		z.t.Fatalf("pairs %q max %g: %d pairs, want %d", pat, maxDist, len(got), want)
 	}
+}
+
+// ---- Limits -------------------------------------------------------------------
+
+// opLimits opens a store in memory with small limits read from the input
+// and checks that a call over one fails with STORE_ERR_LIMIT and changes
+// nothing, and that a call within them works: sets of sizes around the
+// limits, lengths no machine has (from pointers to a few bytes), batches
+// around the count, and scans whose result crosses the buffer limit.
+func (z *fuzzer) opLimits() {
+	o := &drvOptions{Sync: 1, ShrinkPct: 100, MaxKey: int64(1 + z.in.u8()%24), MaxValue: int64(1 + z.in.u8()%48),
+		MaxResult: int64(4 + z.in.u8()*2), MaxBatch: int64(1 + z.in.u8()%6)}
+	mem := store.MemoryPath
+	if z.in.u8()%8 == 0 {
+		bad := *o
+		bad.MaxBatch = -1 - int64(z.in.u8())
+		z.call("open with a negative limit", func() int32 { st, _ := drvOpen(&mem, &bad, false); return st }, sInvalid)
+	}
+	var h uint64
+	z.call("open limited", func() int32 { var st int32; st, h = drvOpen(&mem, o, false); return st }, sOK)
+	model := map[string]string{}
+	item := func() (string, string) {
+		kl, vl := z.in.u8()%(int(o.MaxKey)+3), z.in.u8()%(int(o.MaxValue)+3)
+		k := strings.Repeat(string(rune('a'+z.in.u8()%4)), kl)
+		return k, strings.Repeat("v", vl)
+	}
+	over := func(k, v string) bool { return int64(len(k)) > o.MaxKey || int64(len(v)) > o.MaxValue }
+	for range 1 + z.in.u8()%8 {
+		switch z.in.u8() % 5 {
+		case 0:
+			k, v := item()
+			want := int32(sOK)
+			if over(k, v) {
+				want = sLimit
+			}
+			if z.call("limited set", func() int32 { return drvSet(h, []byte(k), drvPtr, []byte(v), drvPtr, 0) }, want) == sOK {
+				model[k] = v
+			}
+		case 1:
+			shift := uint(z.in.u8() % 16)
+			z.call("set of a huge value", func() int32 { return drvSetHuge(h, 1, math.MaxUint64>>shift) }, sLimit)
+			z.call("set of a huge key", func() int32 { return drvSetHuge(h, math.MaxUint64>>shift, 1) }, sLimit)
+			z.call("delete of a huge key", func() int32 { return drvDeleteHuge(h, math.MaxUint64>>shift) }, sLimit)
+		case 2:
+			n := z.in.u8() % (int(o.MaxBatch) + 3)
+			items := make([]drvKV, n)
+			refused := int64(n) > o.MaxBatch
+			for i := range items {
+				k, v := item()
+				items[i] = drvKV{Key: []byte(k), Val: []byte(v), KMode: drvPtr, VMode: drvPtr}
+				refused = refused || over(k, v)
+			}
+			want := int32(sOK)
+			if refused {
+				want = sLimit
+			}
+			if z.call("limited set_many", func() int32 { return drvSetMany(h, items, false) }, want) == sOK {
+				for _, it := range items {
+					model[string(it.Key)] = string(it.Val) // the later of two wins
+				}
+			}
+		case 3:
+			n := z.in.u8() % (int(o.MaxBatch) + 3)
+			keys := make([]drvKV, n)
+			size := 4
+			for i := range keys {
+				k, _ := item()
+				keys[i] = drvKV{Key: []byte(k), KMode: drvPtr}
+				size += 16 + len(k)
+				if v, ok := model[k]; ok {
+					size += len(v)
+				}
+			}
+			want := int32(sOK)
+			switch {
+			case int64(n) > o.MaxBatch:
+				want = sLimit
+			case int64(size) > o.MaxResult:
+				want = sLimit
+			}
+			z.call("limited get_many", func() int32 { st, _ := drvGetMany(h, keys, false, false); return st }, want)
+		case 4:
+			size := 4
+			for k, v := range model {
+				size += 16 + len(k) + len(v)
+			}
+			want := int32(sOK)
+			if int64(size) > o.MaxResult {
+				want = sLimit
+			}
+			var b drvBuf
+			keys := "" // the keys themselves
+			if z.call("limited scan", func() int32 { var st int32; st, b = drvScan(h, &keys, nil, nil, 0, 0, false); return st }, want) == sLimit && !b.ZeroOnNoValue {
+				z.t.Fatalf("limited scan: STORE_ERR_LIMIT left the output set")
+			}
+		}
+	}
+	// Nothing refused changed anything.
+	st, n := drvLen(h, false)
+	if st != sOK || n != uint64(len(model)) {
+		z.t.Fatalf("limited store: %s, %d items, want %d", drvStatusName(st), n, len(model))
+	}
+	for k, v := range model {
+		if st, b := drvGet(h, []byte(k), drvPtr, false); st != sOK || string(b.Data) != v {
+			z.t.Fatalf("limited store: %q reads %s %q, want %q", k, drvStatusName(st), b.Data, v)
+		}
+	}
+	z.call("close limited", func() int32 { return drvClose(h) }, sOK)
 }

@@ -165,6 +165,8 @@ type drvOptions struct {
 	ShrinkMin       int64
 	ShrinkDisabled  int32
 	UseDefault      bool // fill with store_options_default first
+	// The limits; 0 is the default.
+	MaxKey, MaxValue, MaxResult, MaxBatch int64
 }
 
 func drvOpen(path *string, o *drvOptions, nullOut bool) (int32, uint64) {
@@ -179,6 +181,8 @@ func drvOpen(path *string, o *drvOptions, nullOut bool) (int32, uint64) {
 		} else {
 			co.sync_policy, co.auto_shrink_percentage = C.int32_t(o.Sync), C.int32_t(o.ShrinkPct)
 			co.auto_shrink_min_size, co.auto_shrink_disabled = C.int64_t(o.ShrinkMin), C.int32_t(o.ShrinkDisabled)
+			co.max_key_size, co.max_value_size = C.int64_t(o.MaxKey), C.int64_t(o.MaxValue)
+			co.max_result_size, co.max_batch_items = C.int64_t(o.MaxResult), C.int64_t(o.MaxBatch)
 		}
 	}
 	out := C.store_t(0xdeadbeef)
@@ -230,6 +234,23 @@ func drvGet(h uint64, k []byte, km int, nullOut bool) (int32, drvBuf) {
 	out := garbageBytes()
 	st := store_get(C.store_t(h), kk.p, kk.n, &out)
 	return int32(st), take(&out)
+}
+
+// drvSetHuge calls store_set with lengths no machine has and pointers to
+// a few bytes: the library must refuse them before it reads any.
+func drvSetHuge(h uint64, kl, vl uint64) int32 {
+	var a drvAlloc
+	defer a.done()
+	few := a.bytes([]byte("few"), drvPtr)
+	return int32(store_set(C.store_t(h), few.p, C.size_t(kl), few.p, C.size_t(vl), 0))
+}
+
+// drvDeleteHuge is drvSetHuge for store_delete.
+func drvDeleteHuge(h uint64, kl uint64) int32 {
+	var a drvAlloc
+	defer a.done()
+	few := a.bytes([]byte("few"), drvPtr)
+	return int32(store_delete(C.store_t(h), few.p, C.size_t(kl)))
 }
 
 func drvDelete(h uint64, k []byte, km int) int32 {

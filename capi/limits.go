@@ -14,20 +14,32 @@ import (
 
 // limitsOf gives the limits of the store behind a handle, so a call can
 // check lengths and counts before it copies anything from C. An unknown
-// handle gets the defaults; the call then fails on the handle itself.
-func limitsOf(h C.store_t) store.Limits {
+// handle is BAD_HANDLE, as it would be a moment later.
+func limitsOf(h C.store_t) (store.Limits, error) {
 	switch e := lookup(h).(type) {
 	case *dbEntry:
-		return e.db.Limits()
+		return e.db.Limits(), nil
 	case *txEntry:
-		return e.db.db.Limits()
+		return e.db.db.Limits(), nil
 	}
-	return store.DefaultLimits()
+	return store.Limits{}, badHandle(h, "database or transaction")
+}
+
+// checkLimits runs check on h's limits.
+func checkLimits(h C.store_t, check func(store.Limits) error) error {
+	l, err := limitsOf(h)
+	if err != nil {
+		return err
+	}
+	return check(l)
 }
 
 // limitedBy makes the result buffer refuse to grow past h's limit.
+// An unknown handle leaves it unlimited: the call fails on the handle.
 func (r *results) limitedBy(h C.store_t) *results {
-	r.max = limitsOf(h).MaxResultSize
+	if l, err := limitsOf(h); err == nil {
+		r.max = l.MaxResultSize
+	}
 	return r
 }
 
