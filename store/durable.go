@@ -18,20 +18,13 @@ import (
 // (powercut_test.go) checks the store against exactly this model.
 
 // syncDir makes the names in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrIO, err)
-	}
-	defer func() { _ = d.Close() }()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("%w: sync folder %s: %v", ErrIO, dir, err)
-	}
-	return nil
-}
+func syncDir(dir string) error { return syncPath(dir) }
 
 // syncFile makes the bytes of the file at path durable.
-func syncFile(path string) error {
+func syncFile(path string) error { return syncPath(path) }
+
+// syncPath fsyncs what path names, a file or a folder.
+func syncPath(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrIO, err)

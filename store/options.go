@@ -10,7 +10,9 @@ const (
 	// machine crash can lose any write not yet flushed.
 	SyncNever SyncPolicy = iota
 	// SyncEverySecond syncs once a second in the background: a crash loses
-	// at most about one second of acknowledged writes. The default.
+	// at most about one second of acknowledged writes (those after the last
+	// sync), and a power cut can leave a transaction of that last second
+	// partly applied. The default.
 	SyncEverySecond
 	// SyncAlways syncs before every commit returns (twice: the commit note
 	// in the lock file, then the data): an acknowledged write survives a

@@ -456,7 +456,8 @@ func (p *parser) call(name string, a []string, ret int64, t float64) error {
 
 // Cut gives the files of the folder (name -> content) as a power cut just
 // after the first n operations could leave them, choosing among the
-// possible outcomes with rng.
+// possible outcomes with rng. A nil rng takes the worst case: nothing that
+// was not synced survives.
 func (tr *Trace) Cut(n int, rng *rand.Rand) map[string][]byte {
 	ops := tr.Ops[:n]
 	// Each inode: durable content up to its last sync, then a prefix of the
@@ -498,7 +499,10 @@ func (tr *Trace) Cut(n int, rng *rand.Rand) map[string][]byte {
 			}
 		}
 	}
-	keep := durable + rng.IntN(len(nameOps)-durable+1)
+	keep := durable
+	if rng != nil {
+		keep += rng.IntN(len(nameOps) - durable + 1)
+	}
 	names := map[string]int{}
 	for _, op := range nameOps[:keep] {
 		switch op.Kind {
@@ -539,6 +543,9 @@ func apply(c []byte, op Op) []byte {
 // cutPending applies a random prefix of the unsynced changes ps to c, the
 // last one possibly torn with its rest missing or zeroed.
 func cutPending(c []byte, ps []Op, rng *rand.Rand) []byte {
+	if rng == nil {
+		return c
+	}
 	whole := rng.IntN(len(ps) + 1)
 	for _, op := range ps[:whole] {
 		c = apply(c, op)
