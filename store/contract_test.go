@@ -145,4 +145,3 @@ func TestTTLAcrossReopen(t *testing.T) {
 		t.Errorf("after save and load the TTL is %v (%v): want at most what was left", ttl, err)
 	}
 }
-
