@@ -233,7 +233,8 @@ store_status store_close(store_t db);
 /* ---- Key-value ---------------------------------------------------------- */
 
 /* Stores the value under the key, replacing any old value. ttl_ms > 0 makes
- * the item expire that many milliseconds from now. If the key matches a
+ * the item expire that many milliseconds from now (a file keeps it in whole
+ * seconds: see "Expiry on disk" at the end). If the key matches a
  * spatial index whose geometry cannot be read from the value, nothing is
  * written and the result is INVALID_ARG.
  * Errors: BAD_HANDLE, INVALID_ARG, TX_READ_ONLY, WOULD_DEADLOCK, IO. */
