@@ -515,7 +515,8 @@ store_status store_load(store_t db, const char *path);
  * "Reliability"). With STORE_SYNC_EVERY_SECOND a cut loses only commits
  * made after the last sync (about the last second); a multi-item commit of
  * that window can be left partly applied. With STORE_SYNC_NEVER a cut may
- * lose anything the OS had not written back. Index definitions
+ * lose anything the OS had not written back. The every-second fsync holds
+ * no lock: transactions go on while it runs. Index definitions
  * (store_create_index, store_drop_index) are durable when the call
  * returns, under every policy. */
 

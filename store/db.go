@@ -36,7 +36,13 @@ type DB struct {
 	// shrinkBase the file's size after the last shrink (or the open).
 	shrinking, shrinkPending atomic.Bool
 	shrinkBase               atomic.Int64
-	stop, shrinkDone         chan struct{} // the background shrinker's; nil without one
+	// The background work (durable.go): the shrinker and the every-second
+	// syncer stop when stop closes; bg counts them. commits counts the
+	// writable commits, so the syncer knows when there is nothing to sync.
+	stop    chan struct{}
+	bg      sync.WaitGroup
+	commits atomic.Uint64
+	syncs   atomic.Uint64 // every-second syncs done, for tests
 
 	closed atomic.Bool
 	// mayExpire is set once any item with a TTL may exist. Until then
@@ -125,9 +131,14 @@ func Open(path string, opts *Options) (*DB, error) {
 		if fi, err := os.Stat(path); err == nil {
 			db.shrinkBase.Store(fi.Size())
 		}
+		db.stop = make(chan struct{})
 		if !o.AutoShrinkDisabled {
-			db.stop, db.shrinkDone = make(chan struct{}), make(chan struct{})
+			db.bg.Add(1)
 			go db.autoShrink(o)
+		}
+		if o.SyncPolicy == SyncEverySecond {
+			db.bg.Add(1)
+			go db.syncEverySecond()
 		}
 	}
 	return db, nil
@@ -232,7 +243,7 @@ func (db *DB) Close() error {
 	err := db.engine.Close()
 	if db.stop != nil {
 		close(db.stop)
-		<-db.shrinkDone // a shrink it was running fails at once on the closed engine
+		db.bg.Wait() // a shrink it was running fails at once on the closed engine
 	}
 	unlockFile(db.lock)
 	if err != nil && !errors.Is(err, buntdb.ErrDatabaseClosed) {

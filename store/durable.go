@@ -181,7 +181,7 @@ func recoverShrink(path string) error {
 // options' percentage since the last shrink (BuntDB's rule, which the store
 // applies itself: see above). It ends when the store closes.
 func (db *DB) autoShrink(o Options) {
-	defer close(db.shrinkDone)
+	defer db.bg.Done()
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -197,6 +197,36 @@ func (db *DB) autoShrink(o Options) {
 		base := db.shrinkBase.Load()
 		if fi.Size() > o.AutoShrinkMinSize && fi.Size() > base+base*int64(o.AutoShrinkPercentage)/100 {
 			_ = db.Shrink() // a failure leaves the file as it was; the next tick tries again
+		}
+	}
+}
+
+// syncEverySecond is SyncEverySecond. BuntDB's own syncs the file holding
+// its lock, so every reader and writer of the store waits for the fsync
+// (milliseconds on a disk) once a second; this one holds no lock: a commit
+// acknowledged before a sync starts is durable when it ends, whatever
+// commits meanwhile. It syncs only when something was committed since the
+// last sync, and ends when the store closes (Close syncs the file).
+func (db *DB) syncEverySecond() {
+	defer db.bg.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	var synced uint64
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-t.C:
+		}
+		n := db.commits.Load()
+		if n == synced {
+			continue
+		}
+		// A shrink's rename may come between the two: the new file is
+		// synced by the shrink itself before any commit goes into it.
+		if syncFile(db.path) == nil {
+			synced = n
+			db.syncs.Add(1)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The file-level repairs the power-cut test (powercut_test.go) called for,
@@ -108,4 +109,27 @@ func TestShrinkLeavesNoLink(t *testing.T) {
 	defer db.Close()
 	wantValue(t, db, "same", "49")
 	wantValue(t, db, "after", "shrink")
+}
+
+// TestEverySecondSyncHoldsNoLock: the every-second sync runs while a
+// transaction holds the store's lock (BuntDB's own waited for the lock,
+// stalling every reader and writer for the fsync), and only after a commit.
+func TestEverySecondSyncHoldsNoLock(t *testing.T) {
+	db, _ := fileDB(t, &Options{SyncPolicy: SyncEverySecond, AutoShrinkDisabled: true})
+	defer db.Close()
+	time.Sleep(1500 * time.Millisecond)
+	if n := db.syncs.Load(); n != 0 {
+		t.Errorf("%d syncs with nothing committed", n)
+	}
+	mustOK(t, db.Set("a", "1", 0))
+	tx, err := db.Begin(true) // holds the lock from here
+	mustOK(t, err)
+	deadline := time.Now().Add(5 * time.Second)
+	for db.syncs.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	mustOK(t, tx.Rollback())
+	if db.syncs.Load() == 0 {
+		t.Error("no sync within 5 s while a transaction held the lock")
+	}
 }

@@ -9,7 +9,8 @@ const (
 	// SyncNever leaves flushing to the operating system: fastest, and a
 	// machine crash can lose any write not yet flushed.
 	SyncNever SyncPolicy = iota
-	// SyncEverySecond syncs once a second in the background: a crash loses
+	// SyncEverySecond syncs once a second in the background, holding no
+	// lock (transactions go on during the fsync): a crash loses
 	// at most about one second of acknowledged writes (those after the last
 	// sync), and a power cut can leave a transaction of that last second
 	// partly applied. The default.
@@ -65,13 +66,22 @@ func (o Options) validate() error {
 	return nil
 }
 
+// engineSyncPolicy is the policy BuntDB applies: the store runs the
+// every-second sync itself, without BuntDB's lock (DB.syncEverySecond).
+func (o Options) engineSyncPolicy() buntdb.SyncPolicy {
+	if o.SyncPolicy == SyncEverySecond {
+		return buntdb.Never
+	}
+	return buntdb.SyncPolicy(o.SyncPolicy)
+}
+
 // engineConfig is BuntDB's configuration. onExpired takes over BuntDB's
 // deletion of expired items (see DB.sweep). BuntDB's background shrink is
 // off: the store runs its own, which survives power cuts (durable.go).
 func (o Options) engineConfig(onExpired func(keys []string)) buntdb.Config {
 	return buntdb.Config{
 		OnExpired:            onExpired,
-		SyncPolicy:           buntdb.SyncPolicy(o.SyncPolicy),
+		SyncPolicy:           o.engineSyncPolicy(),
 		AutoShrinkPercentage: o.AutoShrinkPercentage,
 		AutoShrinkMinSize:    int(o.AutoShrinkMinSize),
 		AutoShrinkDisabled:   true,

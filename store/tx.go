@@ -107,6 +107,8 @@ func (tx *Tx) Commit() error {
 		}
 		if err != nil {
 			tx.undoSpatial()
+		} else {
+			tx.db.commits.Add(1)
 		}
 		tx.forgetUndo()
 	} else {
