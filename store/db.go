@@ -88,6 +88,11 @@ func Open(path string, opts *Options) (*DB, error) {
 			// loader skips them without end); a FIFO blocks the open.
 			return nil, invalidf("%s is not a regular file (%s)", path, fi.Mode().Type())
 		}
+		// Whether Open creates a file here, whose name a folder sync must
+		// then make durable.
+		_, lerr := os.Stat(path + ".lock")
+		_, derr := os.Stat(path)
+		creates := lerr != nil || derr != nil
 		lock, err := lockFile(path)
 		if err != nil {
 			return nil, err
@@ -97,9 +102,11 @@ func Open(path string, opts *Options) (*DB, error) {
 			unlockFile(lock)
 			return nil, err
 		}
-		if err := createDurably(path); err != nil {
-			unlockFile(lock)
-			return nil, err
+		if creates {
+			if err := createDurably(path); err != nil {
+				unlockFile(lock)
+				return nil, err
+			}
 		}
 		if defs, err = db.prepare(); err != nil {
 			unlockFile(lock)
@@ -107,9 +114,11 @@ func Open(path string, opts *Options) (*DB, error) {
 		}
 		// The note was about the last session's last commit, which the
 		// repair just settled; later commits may end before it did.
-		if err := db.clearNote(); err != nil {
-			unlockFile(lock)
-			return nil, err
+		if _, ok := readNote(lock); ok {
+			if err := db.clearNote(); err != nil {
+				unlockFile(lock)
+				return nil, err
+			}
 		}
 	}
 	engine, err := buntdb.Open(path)

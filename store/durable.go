@@ -39,6 +39,7 @@ func syncPath(path string) error {
 // createDurably creates the data file if it is missing and makes its name
 // (and the lock file's) durable: BuntDB creates the file without syncing
 // the folder, so a cut could take a file of synced commits away whole.
+// Open calls it when it found either file missing.
 func createDurably(path string) error {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
 	if err != nil {
