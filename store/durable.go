@@ -223,8 +223,12 @@ func (db *DB) syncEverySecond() {
 		if n == synced {
 			continue
 		}
-		// A shrink's rename may come between the two: the new file is
-		// synced by the shrink itself before any commit goes into it.
+		// Until a shrink is confirmed a cut may bring the old file back
+		// (recoverShrink), so it must hold what this sync covers too. The
+		// link may be gone meanwhile: then the shrink was confirmed.
+		if db.shrinkPending.Load() {
+			_ = syncFile(shrinkLink(db.path))
+		}
 		if syncFile(db.path) == nil {
 			synced = n
 			db.syncs.Add(1)
