@@ -97,6 +97,8 @@ func (db *DB) Shrink() error {
 		return syncDir(filepath.Dir(db.path))
 	})
 	if err != nil {
+		// Drop a link made before the failure.
+		_ = db.engine.Update(func(*buntdb.Tx) error { return db.confirmShrink(true) })
 		return wrapEngine(err)
 	}
 	serr := db.engine.Shrink()
