@@ -33,7 +33,8 @@ type DB struct {
 
 	// The store's own shrink (durable.go): shrinking while one runs,
 	// shrinkPending while the old file's link is not yet removed,
-	// shrinkBase the file's size after the last shrink (or the open).
+	// shrinkBase what the file held after the last shrink (at open: an
+	// estimate, liveSize).
 	shrinking, shrinkPending atomic.Bool
 	shrinkBase               atomic.Int64
 	// The background work (durable.go): the shrinker and the every-second
@@ -137,11 +138,9 @@ func Open(path string, opts *Options) (*DB, error) {
 			db.abandon()
 			return nil, err
 		}
-		if fi, err := os.Stat(path); err == nil {
-			db.shrinkBase.Store(fi.Size())
-		}
 		db.stop = make(chan struct{})
 		if !o.AutoShrinkDisabled {
+			db.shrinkBase.Store(db.liveSize())
 			db.bg.Add(1)
 			go db.autoShrink(o)
 		}

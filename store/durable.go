@@ -237,3 +237,18 @@ func (db *DB) syncEverySecond() {
 		}
 	}
 }
+
+// liveSize estimates the bytes a shrink would leave (a set record per live
+// item, expiries left out), the base the background shrink measures growth
+// from after an open, as BuntDB's own did: a file opened bloated is shrunk
+// once it is past the percentage over what it holds, not over its size.
+func (db *DB) liveSize() int64 {
+	var n int64
+	_ = db.engine.View(func(btx *buntdb.Tx) error {
+		return btx.AscendKeys("*", func(k, v string) bool {
+			n += setRecordSize(k, v, 0)
+			return true
+		})
+	})
+	return n
+}

@@ -133,3 +133,43 @@ func TestEverySecondSyncHoldsNoLock(t *testing.T) {
 		t.Error("no sync within 5 s while a transaction held the lock")
 	}
 }
+
+// TestAutoShrink: the store's background shrink (BuntDB's is off) rewrites
+// a file that has grown past the percentage over what it holds, also one
+// that was opened bloated, and leaves no link behind.
+func TestAutoShrink(t *testing.T) {
+	o := DefaultOptions()
+	o.AutoShrinkMinSize, o.AutoShrinkPercentage = 4<<10, 100
+	noAuto := o
+	noAuto.AutoShrinkDisabled = true
+	db, path := fileDB(t, &noAuto)
+	for i := range 400 {
+		mustOK(t, db.Set("same", fmt.Sprint(strings.Repeat("v", 50), i), 0))
+	}
+	mustOK(t, db.Close())
+	bloated, err := os.Stat(path)
+	mustOK(t, err)
+
+	db, err = Open(path, &o)
+	mustOK(t, err)
+	defer db.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		fi, err := os.Stat(path)
+		mustOK(t, err)
+		if fi.Size() < bloated.Size()/10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the file is %d bytes 10 s after opening it bloated (%d), want it shrunk", fi.Size(), bloated.Size())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for db.shrinking.Load() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := os.Stat(shrinkLink(path)); !os.IsNotExist(err) {
+		t.Errorf("the link is still there after the background shrink (%v)", err)
+	}
+	wantValue(t, db, "same", strings.Repeat("v", 50)+"399")
+}
