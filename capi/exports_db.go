@@ -47,9 +47,7 @@ func store_open(path *C.char, o *C.store_options, out *C.store_t) (st C.int32_t)
 			AutoShrinkMinSize:    int64(o.auto_shrink_min_size),
 			AutoShrinkDisabled:   o.auto_shrink_disabled != 0,
 		}
-		if err := limitOptions(o, opts); err != nil {
-			return fail(err)
-		}
+		limitOptions(o, opts)
 	}
 	db, err := store.Open(p, opts)
 	if err != nil {

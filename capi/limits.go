@@ -43,18 +43,13 @@ func (r *results) limitedBy(h C.store_t) *results {
 	return r
 }
 
-// limitOptions copies the limits of C options into opts. A value past what
-// an int holds is as good as no limit, and is kept at the largest int.
-func limitOptions(o *C.store_options, opts *store.Options) error {
-	for _, v := range []C.int64_t{o.max_key_size, o.max_value_size, o.max_result_size, o.max_batch_items} {
-		if v < 0 {
-			return invalid("negative limit %d in the options: 0 means the default", int64(v))
-		}
-	}
+// limitOptions copies the limits of C options into opts (store.Open
+// refuses a negative one). A value past what an int holds is as good as no
+// limit, and is kept at the largest int.
+func limitOptions(o *C.store_options, opts *store.Options) {
 	toInt := func(v C.int64_t) int { return int(min(int64(v), math.MaxInt)) }
 	opts.MaxKeySize = toInt(o.max_key_size)
 	opts.MaxValueSize = toInt(o.max_value_size)
 	opts.MaxResultSize = int64(o.max_result_size)
 	opts.MaxBatchItems = toInt(o.max_batch_items)
-	return nil
 }
