@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/tidwall/buntdb"
@@ -158,9 +159,18 @@ func (db *DB) confirmShrink(done bool) error {
 }
 
 // recoverShrink, at open, finishes or undoes a shrink that a crash cut
-// short (see above), and removes BuntDB's temporary file.
+// short (see above), and removes the temporary files a crash can leave:
+// BuntDB's shrink file and the index file's (writeFileAtomic).
 func recoverShrink(path string) error {
 	_ = os.Remove(path + ".tmp")
+	if entries, err := os.ReadDir(filepath.Dir(path)); err == nil {
+		prefix := filepath.Base(indexFile(path)) + ".tmp"
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), prefix) {
+				_ = os.Remove(filepath.Join(filepath.Dir(path), e.Name()))
+			}
+		}
+	}
 	link := shrinkLink(path)
 	old, err := os.Stat(link)
 	if errors.Is(err, os.ErrNotExist) {

@@ -61,6 +61,7 @@ func TestShrinkCutShortRestoresTheOldFile(t *testing.T) {
 	mustOK(t, os.WriteFile(path+".new", []byte(hfRec[:10]), 0o644)) // a new file the cut left torn
 	mustOK(t, os.Rename(path+".new", path))
 	mustOK(t, os.WriteFile(path+".tmp", []byte("half a shrink"), 0o644))
+	mustOK(t, os.WriteFile(path+".idx.tmp123", []byte("half an index file"), 0o644))
 
 	db, err := Open(path, nil)
 	mustOK(t, err)
@@ -68,7 +69,7 @@ func TestShrinkCutShortRestoresTheOldFile(t *testing.T) {
 		wantValue(t, db, fmt.Sprintf("k%d", i), strings.Repeat("v", 100))
 	}
 	mustOK(t, db.Close())
-	for _, leftover := range []string{shrinkLink(path), path + ".tmp"} {
+	for _, leftover := range []string{shrinkLink(path), path + ".tmp", path + ".idx.tmp123"} {
 		if _, err := os.Stat(leftover); !os.IsNotExist(err) {
 			t.Errorf("%s is still there after the open (%v)", leftover, err)
 		}
