@@ -1,0 +1,12 @@
+// spatialstore: an embedded key-value and spatial store (BuntDB's engine)
+// over libstore.so, for Node (through koffi) and Bun (through bun:ffi).
+import { ffi } from './lib/ffi.js';
+
+export { constants } from './lib/constants.js';
+export * from './lib/errors.js';
+export { IndexKind, Store, Sync, Tx, outstandingBuffers } from './lib/store.js';
+
+/** "node" or "bun": the back end in use. */
+export const runtime = ffi.runtime;
+/** The path libstore.so was loaded from. */
+export const libraryPath = ffi.path;
