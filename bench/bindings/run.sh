@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$build/bench/bindings.tsv
 mkdir -p "$build/bench"
 {
-  "$build/bench/bindings-c"
+  "$build/bindings/bench-c"
   STORE_LIB_DIR=$build "$python" "$here/bench.py"
   STORE_LIB_DIR=$build "$node" "$here/bench.mjs"
   STORE_LIB_DIR=$build "$bun" "$here/bench.mjs"
