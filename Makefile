@@ -105,6 +105,7 @@ bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/c
 	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-before.txt
 	set -o pipefail; cd bench/rust && $(CARGO) bench --bench compare -- --warm-up-time 1 --measurement-time $(BENCH_RUST_TIME) --noplot 2>&1 | tee $(BENCH_OUT)/rust.txt
 	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-after.txt
+	$(MAKE) --no-print-directory bench-bindings
 	bench/rust/target/release/mem version >> $(BENCH_OUT)/env.tsv
 	set -o pipefail; for impl in rust rstar sqlite; do bench/rust/target/release/mem $$impl $(BENCH_MEM_N) || exit 1; done | tee $(BENCH_OUT)/mem.tsv
 	set -o pipefail; $(GO) run ./bench/go/mem -n $(BENCH_MEM_N) | tee -a $(BENCH_OUT)/mem.tsv
@@ -115,7 +116,7 @@ bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/c
 	done
 	@printf 'end\t%s\n' "$$(date +%s)" >> $(BENCH_OUT)/env.tsv
 	$(GO) run ./bench/report -go $(BENCH_OUT)/go-before.txt,$(BENCH_OUT)/go-after.txt -mem $(BENCH_OUT)/mem.tsv \
-	  -env $(BENCH_OUT)/env.tsv -prof $(BENCH_OUT)/prof -md BENCHMARKS.md -svg bench/chart.svg -tsv $(BENCH_OUT)/summary.tsv
+	  -env $(BENCH_OUT)/env.tsv -prof $(BENCH_OUT)/prof -bindings $(BENCH_OUT)/bindings.tsv -md BENCHMARKS.md -svg bench/chart.svg -tsv $(BENCH_OUT)/summary.tsv
 
 bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `workload n impl ns_per_op`, writes build/bench/summary.tsv
 	@rm -rf $(BENCH_OUT) bench/rust/target/criterion && mkdir -p $(BENCH_OUT)
