@@ -150,8 +150,8 @@ $(JS_DEPS): jsclient/package.json jsclient/package-lock.json
 	cd jsclient && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test-js: lib $(JS_DEPS) ## the npm package: node --test, then bun test (Bun comes from npm)
-	cd jsclient && $(NODE) --test test/*.test.js
+test-js: lib $(JS_DEPS) ## the npm package: node --test, tsc on index.d.ts, then bun test (Bun comes from npm)
+	cd jsclient && $(NODE) --test test/*.test.js && node_modules/.bin/tsc -p .
 	cd jsclient && node_modules/.bin/bun test test/
 
 $(BUILD)/bindings/bench-c: bench/bindings/bench.c include/store.h $(LIB)

@@ -3,7 +3,23 @@
 import { ffi } from './lib/ffi.js';
 
 export { constants } from './lib/constants.js';
-export * from './lib/errors.js';
+export {
+  BadHandleError,
+  BusyError,
+  CLASSES,
+  ClosedError,
+  CorruptError,
+  IndexExistsError,
+  InternalError,
+  InvalidArgumentError,
+  IOError,
+  NoIndexError,
+  NotFoundError,
+  StoreError,
+  TxClosedError,
+  TxReadOnlyError,
+  WouldDeadlockError,
+} from './lib/errors.js';
 export { IndexKind, Store, Sync, Tx, outstandingBuffers } from './lib/store.js';
 
 /** "node" or "bun": the back end in use. */
