@@ -38,7 +38,7 @@ static void check(const char *what, store_status st) {
 static char keys[KEYS][KEY_LEN + 1];
 
 int main(int argc, char **argv) {
-    long gets = argc > 1 ? atol(argv[1]) : 1000000, batches = argc > 2 ? atol(argv[2]) : 2000;
+    long gets = argc > 1 ? atol(argv[1]) : 1000000, batches = argc > 2 ? atol(argv[2]) : 500;
     store_t db = 0;
     check("open", store_open(":memory:", NULL, &db));
     uint8_t val[VAL_LEN];

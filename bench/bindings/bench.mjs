@@ -44,7 +44,7 @@ function measure(name, gets, batches) {
   return lines.join('\n');
 }
 
-const [gets = 200000, batches = 200, mainGets = 2000] = process.argv.slice(2).map(Number);
+const [gets = 200000, batches = 100, mainGets = 2000] = process.argv.slice(2).map(Number);
 if (!isMainThread) {
   process.stdout.write(measure(workerData.name, workerData.gets, workerData.batches) + '\n');
 } else if (runtime === 'bun') {

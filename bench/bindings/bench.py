@@ -13,7 +13,7 @@ KEYS, BATCH, RUNS = 100_000, 1000, 5
 
 def main() -> None:
     gets = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    batches = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    batches = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     val = bytes(ord("a") + i % 26 for i in range(100))
     keys = [b"k%015d" % i for i in range(KEYS)]
     rng, batch = 1, []
