@@ -154,9 +154,9 @@ test-js: lib $(JS_DEPS) ## the npm package: node --test, tsc on index.d.ts, then
 	cd jsclient && $(NODE) --test test/*.test.js && node_modules/.bin/tsc -p .
 	cd jsclient && node_modules/.bin/bun test test/
 
-$(BUILD)/bindings/bench-c: bench/bindings/bench.c include/store.h $(LIB)
+$(BUILD)/bindings/bench-c: bench/bindings/bench.c capi/ctest/bench.h include/store.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -o $@ $< -L$(BUILD) -lstore -Wl,-rpath,$(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Icapi/ctest -o $@ $< -L$(BUILD) -lstore -Wl,-rpath,$(BUILD)
 
 bench-bindings: $(BUILD)/bindings/bench-c $(PY_INSTALLED) $(JS_DEPS) ## store_get and a 1000-key store_get_many from C, Python, Node, Bun (~1 min): build/bench/bindings.tsv
 	bench/bindings/run.sh $(BUILD) $(PYENV)/bin/python $(NODE) $(BUN)

@@ -6,33 +6,15 @@
  * of 5 runs. bench.py and bench.mjs do the same in their languages. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench.h"
 #include "store.h"
 
 enum { KEYS = 100000, KEY_LEN = 16, VAL_LEN = 100, BATCH = 1000, RUNS = 5 };
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void check(const char *what, store_status st) {
-    if (st != STORE_OK) {
-        char msg[256];
-        store_last_error(msg, sizeof msg);
-        fprintf(stderr, "%s: %s: %s\n", what, store_status_name(st), msg);
-        exit(1);
-    }
+    if (st != STORE_OK) die(what, st);
 }
 
 static char keys[KEYS][KEY_LEN + 1];

@@ -13,6 +13,17 @@ const RUNS = 5;
 const median = (v) => v.sort((a, b) => a - b)[v.length >> 1];
 const now = () => Number(process.hrtime.bigint());
 
+// The median over RUNS runs of the ns per call of n calls.
+function timed(call, n) {
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = now();
+    for (let i = 0; i < n; i++) call();
+    runs.push((now() - t0) / n);
+  }
+  return median(runs);
+}
+
 function measure(name, gets, batches) {
   const val = Buffer.from(Array.from({ length: 100 }, (_, i) => 97 + (i % 26)));
   const keys = Array.from({ length: KEYS }, (_, i) => Buffer.from(`k${String(i).padStart(15, '0')}`));
@@ -25,21 +36,10 @@ function measure(name, gets, batches) {
   const db = new Store(':memory:');
   for (let i = 0; i < KEYS; i += 10000) db.setMany(keys.slice(i, i + 10000).map((k) => [k, val]));
   const hot = keys[42];
-  const lines = [];
-  let runs = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = now();
-    for (let i = 0; i < gets; i++) db.get(hot);
-    runs.push((now() - t0) / gets);
-  }
-  lines.push(`${name}\tget\t${median(runs).toFixed(1)}\t${gets}`);
-  runs = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = now();
-    for (let i = 0; i < batches; i++) db.getMany(batch);
-    runs.push((now() - t0) / batches);
-  }
-  lines.push(`${name}\tget_many_1000\t${median(runs).toFixed(1)}\t${batches}`);
+  const lines = [
+    `${name}\tget\t${timed(() => db.get(hot), gets).toFixed(1)}\t${gets}`,
+    `${name}\tget_many_1000\t${timed(() => db.getMany(batch), batches).toFixed(1)}\t${batches}`,
+  ];
   db.close();
   return lines.join('\n');
 }

@@ -11,6 +11,17 @@ from spatialstore import Store
 KEYS, BATCH, RUNS = 100_000, 1000, 5
 
 
+def timed(call, n: int) -> float:
+    """The median over RUNS runs of the ns per call of n calls."""
+    runs = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter_ns()
+        for _ in range(n):
+            call()
+        runs.append((time.perf_counter_ns() - t0) / n)
+    return statistics.median(runs)
+
+
 def main() -> None:
     gets = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     batches = int(sys.argv[2]) if len(sys.argv) > 2 else 100
@@ -24,20 +35,7 @@ def main() -> None:
         for i in range(0, KEYS, 10_000):
             db.set_many((k, val) for k in keys[i : i + 10_000])
         hot, get, get_many = keys[42], db.get, db.get_many
-        runs = []
-        for _ in range(RUNS):
-            t0 = time.perf_counter_ns()
-            for _ in range(gets):
-                get(hot)
-            runs.append((time.perf_counter_ns() - t0) / gets)
-        print(f"python\tget\t{statistics.median(runs):.1f}\t{gets}")
-        runs = []
-        for _ in range(RUNS):
-            t0 = time.perf_counter_ns()
-            for _ in range(batches):
-                get_many(batch)
-            runs.append((time.perf_counter_ns() - t0) / batches)
-        print(f"python\tget_many_1000\t{statistics.median(runs):.1f}\t{batches}")
-
+        print(f"python\tget\t{timed(lambda: get(hot), gets):.1f}\t{gets}")
+        print(f"python\tget_many_1000\t{timed(lambda: get_many(batch), batches):.1f}\t{batches}")
 
 main()
