@@ -2,7 +2,7 @@
 
 /** Keys and values in: strings (UTF-8), Buffers, Uint8Arrays or ArrayBuffers. */
 export type Bytes = string | Uint8Array | ArrayBuffer;
-export type Coords = ArrayLike<number>;
+export type Coords = readonly number[] | Float64Array;
 
 /** One item of a result; value is null for a key getMany did not find. */
 export interface Hit {

@@ -28,3 +28,8 @@ test('stores work in worker threads, beside one on the main thread', async () =>
   assert.equal(db.get('main').toString(), 'yes');
   db.close();
 });
+
+test('signals handled by the runtime while a worker calls into the library', () => {
+  const out = execFileSync(process.execPath, [fixture('signals.js').pathname], { encoding: 'utf8' });
+  assert.equal(out.trim(), 'calls=true true');
+});

@@ -53,3 +53,45 @@ def test_multiprocessing_spawn_works() -> None:
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(2) as pool:
         assert pool.map(_count_in_fresh_store, [3, 5]) == [3, 5]
+
+
+def test_signals_while_threads_call_into_the_library(db: Store) -> None:
+    import os
+    import signal
+    import threading
+    import time
+
+    got = []
+    old = signal.signal(signal.SIGUSR2, lambda *_: got.append(1))
+    try:
+        db.create_spatial_index("pos", "p:*", "pos")
+        stop = threading.Event()
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                n = 0
+                while not stop.is_set():
+                    db.set(f"p:{n % 100}", f'{{"pos":[{n % 7},{n % 11}]}}')
+                    db.nearby("pos", [3, 3], k=5)
+                    n += 1
+            except BaseException as e:  # noqa: BLE001 - handed to the main thread
+                errors.append(e)
+
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for t in threads:
+            t.start()
+        end = time.monotonic() + 0.5
+        sent = 0
+        while time.monotonic() < end:
+            os.kill(os.getpid(), signal.SIGUSR2)
+            sent += 1
+            time.sleep(0.002)
+        stop.set()
+        for t in threads:
+            t.join()
+        assert not errors
+        assert sent > 0 and got
+        assert len(db) == 100
+    finally:
+        signal.signal(signal.SIGUSR2, old)
