@@ -136,15 +136,17 @@ BUN := jsclient/node_modules/.bin/bun
 
 $(PYENV)/bin/pytest:
 	$(PYTHON) -m venv $(PYENV)
-	$(PYENV)/bin/pip install --quiet --disable-pip-version-check pytest 'setuptools>=61' wheel
+	$(PYENV)/bin/pip install --quiet --disable-pip-version-check pytest mypy 'setuptools>=61' wheel
 
 # pip install ./pyclient copies build/libstore.so (STORE_LIB_DIR) into the package.
 $(PY_INSTALLED): $(PYENV)/bin/pytest $(LIB) $(shell find pyclient/spatialstore -name '*.py') pyclient/pyproject.toml pyclient/setup.py
 	$(PYENV)/bin/pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./pyclient
 	@touch $@
 
-test-py: $(PY_INSTALLED) ## the Python package: pip install ./pyclient into build/pyenv, then pytest
+test-py: $(PY_INSTALLED) ## the Python package: pip install ./pyclient into build/pyenv, then pytest and mypy
 	cd pyclient && $(PYENV)/bin/pytest -q -p no:cacheprovider tests
+	cd pyclient && $(PYENV)/bin/mypy --cache-dir $(BUILD)/mypy-cache --strict spatialstore && \
+	  $(PYENV)/bin/mypy --cache-dir $(BUILD)/mypy-cache --warn-unused-ignores tests
 
 $(JS_DEPS): jsclient/package.json jsclient/package-lock.json
 	cd jsclient && npm ci --no-audit --no-fund --loglevel=error

@@ -7,7 +7,7 @@ that copy, so nothing here ever reads C memory.
 from __future__ import annotations
 
 import struct
-from typing import NamedTuple, Optional
+from typing import NamedTuple, cast
 
 from . import _constants as K
 
@@ -17,11 +17,11 @@ assert _HIT.size == K.STORE_HIT_HEADER
 
 
 class Hit(NamedTuple):
-    """One item of a result: its key, its value (None for a key
-    ``get_many`` did not find) and its distance (0 where none applies)."""
+    """One item of a result: its key, its value and its distance (0 where
+    none applies)."""
 
     key: bytes
-    value: Optional[bytes]
+    value: bytes
     distance: float
 
 
@@ -45,7 +45,9 @@ def hits(data: bytes, off: int = 0) -> tuple[list[Hit], int]:
         key = data[off : off + kl]
         off += kl
         if vl == K.STORE_MISSING:
-            value = None
+            # Only get_many's buffers have missing values, and get_many hands
+            # out the values alone, as Optional[bytes].
+            value = cast(bytes, None)
         else:
             value = data[off : off + vl]
             off += vl

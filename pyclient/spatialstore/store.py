@@ -11,16 +11,19 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from enum import IntEnum
 from types import TracebackType
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, TypeVar, Union
 
 from . import _constants as K
 from . import _decode, _lib
 from ._decode import Hit, Pair
+from ._lib import KV, Bytes, Options, store_t
 from .errors import BadHandle, InvalidArgument, NotFound, StoreError, raise_status
 
 Key = Union[bytes, bytearray, memoryview, str]
 """Keys and values: bytes-like, or str (stored as UTF-8)."""
 Coords = Sequence[float]
+_K = TypeVar("_K", bound=Key)
+_V = TypeVar("_V", bound=Key)
 
 
 class IndexKind(IntEnum):
@@ -89,7 +92,7 @@ def _box(lo: Coords, hi: Coords) -> tuple[Any, Any, int]:
 
 
 def _kvs(items: Sequence[tuple[bytes, bytes, int]]) -> Any:
-    arr = (_lib.KV * max(1, len(items)))()
+    arr = (KV * max(1, len(items)))()
     for i, (k, v, ttl) in enumerate(items):
         e = arr[i]
         e.key, e.key_len, e.val, e.val_len, e.ttl_ms = k, len(k), v, len(v), ttl
@@ -148,7 +151,7 @@ class _Ops:
     _h: int
     _lib: ctypes.CDLL
 
-    def _out(self, st: int, buf: _lib.Bytes) -> bytes:
+    def _out(self, st: int, buf: Bytes) -> bytes:
         """The bytes of a result buffer, copied out and freed; or the error."""
         if st != K.STORE_OK:
             raise_status(st)
@@ -170,7 +173,7 @@ class _Ops:
     def get(self, key: Key) -> Optional[bytes]:
         """The value under key, or None when it is missing or expired."""
         k = _b(key)
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = self._lib.store_get(self._h, k, len(k), ctypes.byref(buf))
         if st == K.STORE_NOT_FOUND:
             return None
@@ -214,7 +217,7 @@ class _Ops:
 
     def set_many(
         self,
-        items: Union[Mapping[Key, Key], Iterable[Union[tuple[Key, Key], tuple[Key, Key, Optional[float]]]]],
+        items: Union[Mapping[_K, _V], Iterable[Union[tuple[Key, Key], tuple[Key, Key, Optional[float]]]]],
     ) -> None:
         """Writes every (key, value) or (key, value, ttl) in one transaction:
         all of them or none."""
@@ -230,9 +233,10 @@ class _Ops:
     def get_many(self, keys: Iterable[Key]) -> list[Optional[bytes]]:
         """The value of each key in order (None where missing), in one read."""
         rows = [(_b(k), b"", 0) for k in keys]
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = self._lib.store_get_many(self._h, _kvs(rows), len(rows), ctypes.byref(buf))
-        return [h.value for h in _decode.one(self._out(st, buf))]
+        values: list[Optional[bytes]] = [h.value for h in _decode.one(self._out(st, buf))]
+        return values
 
     def delete_many(self, keys: Iterable[Key]) -> int:
         """Removes the keys that are there, in one transaction; returns how many."""
@@ -258,7 +262,7 @@ class _Ops:
         lo <= value < hi in index order; None is an open end."""
         lob = None if lo is None else _b(lo)
         hib = None if hi is None else _b(hi)
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = self._lib.store_scan(
             self._h, _s(index), lob, len(lob or b""), hib, len(hib or b""),
             K.STORE_SCAN_DESC if desc else 0, limit, ctypes.byref(buf),
@@ -268,14 +272,14 @@ class _Ops:
     def intersects(self, index: str, min: Coords, max: Coords, limit: int = 0) -> list[Hit]:
         """Items of a spatial index whose box touches the box min..max."""
         a, b, n = _box(min, max)
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = self._lib.store_intersects(self._h, _s(index), a, b, n, limit, ctypes.byref(buf))
         return _decode.one(self._out(st, buf))
 
     def within(self, index: str, min: Coords, max: Coords, limit: int = 0) -> list[Hit]:
         """Items of a spatial index wholly inside the box min..max."""
         a, b, n = _box(min, max)
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = self._lib.store_within(self._h, _s(index), a, b, n, limit, ctypes.byref(buf))
         return _decode.one(self._out(st, buf))
 
@@ -283,7 +287,7 @@ class _Ops:
         """Items nearest to point, nearest first, with their distance; at
         most k (0: no limit), none farther than max_dist (None: no bound)."""
         p, n = _doubles(point)
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = self._lib.store_nearby(
             self._h, _s(index), p, n, k, -1.0 if max_dist is None else max_dist, ctypes.byref(buf)
         )
@@ -301,7 +305,7 @@ class _Ops:
             maxs.extend(hi)
         a, _ = _doubles(mins)
         b, _ = _doubles(maxs)
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = fn(self._h, _s(index), a, b, dims, len(boxes), limit, ctypes.byref(buf))
         return _decode.batch(self._out(st, buf))
 
@@ -325,7 +329,7 @@ class _Ops:
                 raise _invalid(f"point {q} has {len(p)} coordinates; point 0 has {dims}")
             flat.extend(p)
         a, _ = _doubles(flat)
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = self._lib.store_nearby_many(
             self._h, _s(index), a, dims, len(points), k, -1.0 if max_dist is None else max_dist, ctypes.byref(buf)
         )
@@ -334,7 +338,7 @@ class _Ops:
     def pairs(self, index: str, max_dist: float, pattern: Optional[str] = None) -> list[Pair]:
         """Every pair of items at most max_dist apart, once each; with a
         pattern, only pairs where a key matches it (that key as a)."""
-        buf = _lib.Bytes()
+        buf = Bytes()
         st = self._lib.store_pairs(self._h, _s(index), max_dist, _s(pattern), ctypes.byref(buf))
         return _decode.pairs(self._out(st, buf))
 
@@ -366,7 +370,7 @@ class Store(_Ops):
     ):
         self._lib = lib = _load()
         self._h = 0
-        opts = _lib.Options()
+        opts = Options()
         lib.store_options_default(ctypes.byref(opts))
         if sync is not None:
             opts.sync_policy = int(sync)
@@ -376,7 +380,7 @@ class Store(_Ops):
             opts.auto_shrink_min_size = auto_shrink_min_size
         if auto_shrink_disabled is not None:
             opts.auto_shrink_disabled = 1 if auto_shrink_disabled else 0
-        h = _lib.store_t()
+        h = store_t()
         st = lib.store_open(_s(os.fspath(path)), ctypes.byref(opts), ctypes.byref(h))
         if st != K.STORE_OK:
             raise_status(st)
@@ -414,7 +418,7 @@ class Store(_Ops):
         """Begins a transaction; end it with commit() or rollback(), or use
         it in a with block (commits on success, rolls back on an exception).
         While it is open, this thread must use the Tx, not the Store."""
-        h = _lib.store_t()
+        h = store_t()
         st = self._lib.store_begin(self._h, 1 if write else 0, ctypes.byref(h))
         if st != K.STORE_OK:
             raise_status(st)

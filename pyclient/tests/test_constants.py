@@ -38,7 +38,7 @@ def c_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
         lines.append(f'    printf("{n} %lld\\n", (long long)({n}));')
     for s, ct in STRUCTS.items():
         lines.append(f'    printf("sizeof {s} %zu\\n", sizeof({s}));')
-        for field, _ in ct._fields_:
+        for field, *_ in ct._fields_:
             lines.append(f'    printf("offsetof {s}.{field} %zu\\n", offsetof({s}, {field}));')
     lines += ["    return 0;", "}"]
     d = tmp_path_factory.mktemp("constants")
@@ -64,7 +64,7 @@ def test_constants_match_the_header(c_facts: dict[str, int]) -> None:
 def test_struct_layouts_match_the_header(c_facts: dict[str, int]) -> None:
     for s, ct in STRUCTS.items():
         assert ctypes.sizeof(ct) == c_facts[f"sizeof {s}"], s
-        for field, _ in ct._fields_:
+        for field, *_ in ct._fields_:
             assert getattr(ct, field).offset == c_facts[f"offsetof {s}.{field}"], f"{s}.{field}"
 
 

@@ -39,7 +39,7 @@ def test_batch_queries_equal_single_queries(db: Store) -> None:
     boxes = [([0, 0], [2, 2]), ([5, 5], [5, 5]), ([20, 20], [30, 30])]
     assert db.intersects_many("pos", boxes) == [db.intersects("pos", a, b) for a, b in boxes]
     assert db.within_many("pos", boxes, limit=2) == [db.within("pos", a, b, 2) for a, b in boxes]
-    points = [[0, 0], [4.5, 4.5]]
+    points: list[list[float]] = [[0, 0], [4.5, 4.5]]
     assert db.nearby_many("pos", points, k=3) == [db.nearby("pos", p, k=3) for p in points]
     assert db.nearby_many("pos", points, max_dist=1) == [db.nearby("pos", p, max_dist=1) for p in points]
     assert db.intersects_many("pos", []) == []
