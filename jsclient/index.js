@@ -21,6 +21,7 @@ export {
   WouldDeadlockError,
 } from './lib/errors.js';
 export { IndexKind, Store, Sync, Tx, outstandingBuffers } from './lib/store.js';
+export { WorkerStore, WorkerTx } from './lib/remote.js';
 
 /** "node" or "bun": the back end in use. */
 export const runtime = ffi.runtime;

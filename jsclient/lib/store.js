@@ -357,7 +357,8 @@ export class Store extends Ops {
   }
 }
 
-function run(tx, fn) {
+/** Runs fn(tx), then commits; rolls back when fn throws or its promise rejects. */
+export function run(tx, fn) {
   let result;
   try {
     result = fn(tx);

@@ -10,11 +10,13 @@ import { Store } from 'spatialstore';
 const fixture = (name) => new URL(`./fixtures/${name}`, import.meta.url);
 const flags = globalThis.Bun ? [] : ['--expose-gc'];
 
-test('a forgotten store is closed, and its transaction rolled back, by the garbage collector', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'spatialstore-gc-')), 'data.db');
-  const out = execFileSync(process.execPath, [...flags, fixture('forgotten.js').pathname, path], { encoding: 'utf8' });
-  assert.equal(out.trim(), 'v null');
-});
+for (const kind of ['store', 'worker']) {
+  test(`a forgotten ${kind} is closed, and its transaction rolled back, by the garbage collector`, () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'spatialstore-gc-')), 'data.db');
+    const out = execFileSync(process.execPath, [...flags, fixture('forgotten.js').pathname, path, kind], { encoding: 'utf8' });
+    assert.equal(out.trim(), 'v null');
+  });
+}
 
 test('stores work in worker threads, beside one on the main thread', async () => {
   const db = new Store();

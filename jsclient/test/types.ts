@@ -1,6 +1,6 @@
 // Compiled by `make test-js` (tsc --noEmit): index.d.ts describes the API
 // the tests use, and misuse is a type error.
-import { BadHandleError, IndexKind, Store, StoreError, Sync, type Hit, type Pair, type Tx } from 'spatialstore';
+import { BadHandleError, IndexKind, Store, StoreError, Sync, WorkerStore, type Hit, type Pair, type Tx } from 'spatialstore';
 
 const db = new Store(':memory:', { sync: Sync.NEVER, autoShrinkDisabled: true });
 db.set('k', Buffer.from('v'), 10);
@@ -25,4 +25,8 @@ try {
 db.get(5);
 // @ts-expect-error: hits have no raw pointers
 hits[0].ptr;
-export { v, existed, boxes, pairs, n };
+const ws = new WorkerStore(':memory:');
+const fromWorker: Hit[] = ws.nearby('pos', [0, 0], 1);
+ws.view((tx) => tx.get('k'));
+ws.close();
+export { v, existed, boxes, pairs, n, fromWorker };
