@@ -62,17 +62,17 @@ declare class Ops {
   pairs(index: string, maxDist: number, pattern?: string | null): Pair[];
 }
 
-/** An open database: ":memory:" or a file path. */
-export class Store extends Ops {
+/** What a Store and a WorkerStore both have, TxT being their transaction. */
+declare class Database<TxT> extends Ops {
   constructor(path?: string, options?: StoreOptions);
   readonly path: string;
   readonly closed: boolean;
   /** Flushes and closes; BadHandleError the second time, BusyError with a transaction open. */
   close(): void;
-  begin(writable?: boolean): Tx;
+  begin(writable?: boolean): TxT;
   /** Runs fn in a write transaction: commits when it returns or resolves, rolls back when it throws or rejects. */
-  update<T>(fn: (tx: Tx) => T): T;
-  view<T>(fn: (tx: Tx) => T): T;
+  update<T>(fn: (tx: TxT) => T): T;
+  view<T>(fn: (tx: TxT) => T): T;
   createIndex(name: string, pattern: string, kind?: number, jsonPath?: string | null): void;
   createSpatialIndex(name: string, pattern: string, jsonPath?: string | null): void;
   dropIndex(name: string): void;
@@ -81,42 +81,29 @@ export class Store extends Ops {
   load(path: string): void;
 }
 
-/** An open transaction. */
-export class Tx extends Ops {
+/** What a Tx and a WorkerTx both have. */
+declare class Transaction extends Ops {
   readonly writable: boolean;
   readonly done: boolean;
   commit(): void;
   rollback(): void;
 }
+
+/** An open database: ":memory:" or a file path. */
+export class Store extends Database<Tx> {}
+
+/** An open transaction. */
+export class Tx extends Transaction {}
 
 /**
  * A Store on a worker thread of its own, called synchronously: the fast path
  * for Node's main thread (about 10-20 us a call instead of about 100 us; see
  * README.md). Same API as Store; results are copies, as Store's are.
  */
-export class WorkerStore extends Ops {
-  constructor(path?: string, options?: StoreOptions);
-  readonly path: string;
-  readonly closed: boolean;
-  close(): void;
-  begin(writable?: boolean): WorkerTx;
-  update<T>(fn: (tx: WorkerTx) => T): T;
-  view<T>(fn: (tx: WorkerTx) => T): T;
-  createIndex(name: string, pattern: string, kind?: number, jsonPath?: string | null): void;
-  createSpatialIndex(name: string, pattern: string, jsonPath?: string | null): void;
-  dropIndex(name: string): void;
-  shrink(): void;
-  save(path: string): void;
-  load(path: string): void;
-}
+export class WorkerStore extends Database<WorkerTx> {}
 
 /** A transaction of a WorkerStore. */
-export class WorkerTx extends Ops {
-  readonly writable: boolean;
-  readonly done: boolean;
-  commit(): void;
-  rollback(): void;
-}
+export class WorkerTx extends Transaction {}
 
 /** A failed call: status is the status name, code its number, detail the library's message. */
 export class StoreError extends Error {
