@@ -74,6 +74,13 @@ def _ttl_ms(ttl: Optional[float]) -> int:
     return max(1, math.ceil(ttl * 1000))
 
 
+def _count(n: int, what: str) -> int:
+    """A limit or k: a whole number >= 0 (ctypes would wrap -1 into a huge size_t)."""
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise _invalid(f"{what} must be a whole number >= 0, not {n!r}")
+    return n
+
+
 def _invalid(message: str) -> InvalidArgument:
     return InvalidArgument("STORE_ERR_INVALID_ARG", K.STORE_ERR_INVALID_ARG, message)
 
@@ -265,7 +272,7 @@ class _Ops:
         buf = Bytes()
         st = self._lib.store_scan(
             self._h, _s(index), lob, len(lob or b""), hib, len(hib or b""),
-            K.STORE_SCAN_DESC if desc else 0, limit, ctypes.byref(buf),
+            K.STORE_SCAN_DESC if desc else 0, _count(limit, "limit"), ctypes.byref(buf),
         )
         return _decode.one(self._out(st, buf))
 
@@ -273,14 +280,14 @@ class _Ops:
         """Items of a spatial index whose box touches the box min..max."""
         a, b, n = _box(min, max)
         buf = Bytes()
-        st = self._lib.store_intersects(self._h, _s(index), a, b, n, limit, ctypes.byref(buf))
+        st = self._lib.store_intersects(self._h, _s(index), a, b, n, _count(limit, "limit"), ctypes.byref(buf))
         return _decode.one(self._out(st, buf))
 
     def within(self, index: str, min: Coords, max: Coords, limit: int = 0) -> list[Hit]:
         """Items of a spatial index wholly inside the box min..max."""
         a, b, n = _box(min, max)
         buf = Bytes()
-        st = self._lib.store_within(self._h, _s(index), a, b, n, limit, ctypes.byref(buf))
+        st = self._lib.store_within(self._h, _s(index), a, b, n, _count(limit, "limit"), ctypes.byref(buf))
         return _decode.one(self._out(st, buf))
 
     def nearby(self, index: str, point: Coords, k: int = 0, max_dist: Optional[float] = None) -> list[Hit]:
@@ -289,7 +296,7 @@ class _Ops:
         p, n = _doubles(point)
         buf = Bytes()
         st = self._lib.store_nearby(
-            self._h, _s(index), p, n, k, -1.0 if max_dist is None else max_dist, ctypes.byref(buf)
+            self._h, _s(index), p, n, _count(k, "k"), -1.0 if max_dist is None else max_dist, ctypes.byref(buf)
         )
         return _decode.one(self._out(st, buf))
 
@@ -306,7 +313,7 @@ class _Ops:
         a, _ = _doubles(mins)
         b, _ = _doubles(maxs)
         buf = Bytes()
-        st = fn(self._h, _s(index), a, b, dims, len(boxes), limit, ctypes.byref(buf))
+        st = fn(self._h, _s(index), a, b, dims, len(boxes), _count(limit, "limit"), ctypes.byref(buf))
         return _decode.batch(self._out(st, buf))
 
     def intersects_many(self, index: str, boxes: Sequence[tuple[Coords, Coords]], limit: int = 0) -> list[list[Hit]]:
@@ -331,7 +338,8 @@ class _Ops:
         a, _ = _doubles(flat)
         buf = Bytes()
         st = self._lib.store_nearby_many(
-            self._h, _s(index), a, dims, len(points), k, -1.0 if max_dist is None else max_dist, ctypes.byref(buf)
+            self._h, _s(index), a, dims, len(points), _count(k, "k"), -1.0 if max_dist is None else max_dist,
+            ctypes.byref(buf),
         )
         return _decode.batch(self._out(st, buf))
 

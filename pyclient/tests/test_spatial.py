@@ -82,6 +82,11 @@ def test_bad_geometry_is_refused_and_changes_nothing(db: Store) -> None:
         db.nearby("pos", [0] * 21)
     with pytest.raises(TypeError):
         db.nearby("pos", ["x", 0])  # type: ignore[list-item]
+    for count in (-1, 1.5, True):
+        with pytest.raises(InvalidArgument):
+            db.nearby("pos", [0, 0], k=count)  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgument):
+            db.intersects("pos", [0, 0], [1, 1], limit=count)  # type: ignore[arg-type]
 
 
 def test_indexes_and_scans(db: Store) -> None:
