@@ -93,7 +93,9 @@ function take(st) {
 const nonEmpty = (b) => (b.length ? b : null);
 
 function rowsOf(items) {
-  const it = items instanceof Map ? items.entries() : Array.isArray(items) ? items : Object.entries(items);
+  let it = items;
+  if (items instanceof Map) it = items.entries();
+  else if (typeof items?.[Symbol.iterator] !== 'function') it = Object.entries(items);
   const rows = [];
   for (const [k, v, ttl] of it) rows.push([bytes(k), bytes(v), ttlMs(ttl)]);
   return rows;

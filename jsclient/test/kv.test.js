@@ -69,8 +69,9 @@ test('batches', withStore((db) => {
   db.setMany([['a', '1'], [Buffer.from('b'), '2'], ['c', '3', 60]]);
   db.setMany(new Map([['d', '4']]));
   db.setMany({ e: '5' });
+  db.setMany((function* () { yield ['f', '6']; })());
   db.setMany([]);
-  assert.deepEqual(db.getMany(['a', 'b', 'zz', 'c', 'd', 'e']).map((v) => v && v.toString()), ['1', '2', null, '3', '4', '5']);
+  assert.deepEqual(db.getMany(['a', 'b', 'zz', 'c', 'd', 'e', 'f']).map((v) => v && v.toString()), ['1', '2', null, '3', '4', '5', '6']);
   assert.deepEqual(db.getMany([]), []);
   assert.notEqual(db.ttl('c'), null);
   assert.equal(db.deleteMany(['a', 'zz', 'b']), 2);
