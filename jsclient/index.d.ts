@@ -25,6 +25,14 @@ export interface StoreOptions {
   autoShrinkPercentage?: number;
   autoShrinkMinSize?: number | bigint;
   autoShrinkDisabled?: boolean;
+  /** Limits (0 or absent: the library's default): over one a call throws
+   * LimitError and changes nothing. Largest key and value, in bytes. */
+  maxKeySize?: number | bigint;
+  maxValueSize?: number | bigint;
+  /** Largest result buffer one call returns, in bytes. */
+  maxResultSize?: number | bigint;
+  /** Most items, keys or queries one batch call takes. */
+  maxBatchItems?: number | bigint;
 }
 
 export interface ScanOptions {
@@ -125,6 +133,7 @@ export class IOError extends StoreError {}
 export class CorruptError extends StoreError {}
 export class BusyError extends StoreError {}
 export class InternalError extends StoreError {}
+export class LimitError extends StoreError {}
 export const CLASSES: ReadonlyMap<number, typeof StoreError>;
 
 

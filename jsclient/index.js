@@ -13,6 +13,7 @@ export {
   InternalError,
   InvalidArgumentError,
   IOError,
+  LimitError,
   NoIndexError,
   NotFoundError,
   StoreError,

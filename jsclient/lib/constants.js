@@ -3,7 +3,7 @@
 // STORE_*` there against this table (and that none is missing), so the
 // package cannot drift from the library it loads.
 export const constants = Object.freeze({
-  STORE_ABI_VERSION: 1,
+  STORE_ABI_VERSION: 2,
 
   STORE_OK: 0,
   STORE_NOT_FOUND: 1,
@@ -19,6 +19,7 @@ export const constants = Object.freeze({
   STORE_ERR_CORRUPT: -10,
   STORE_ERR_BUSY: -11,
   STORE_ERR_INTERNAL: -12,
+  STORE_ERR_LIMIT: -13,
 
   STORE_SYNC_NEVER: 0,
   STORE_SYNC_EVERY_SECOND: 1,
@@ -38,11 +39,26 @@ export const constants = Object.freeze({
 
   STORE_MISSING: 0xffffffff,
   STORE_HIT_HEADER: 16,
+
+  STORE_DEFAULT_MAX_KEY_SIZE: 64 * 1024,
+  STORE_DEFAULT_MAX_VALUE_SIZE: 64 * 1024 * 1024,
+  STORE_DEFAULT_MAX_RESULT_SIZE: 1024 * 1024 * 1024,
+  STORE_DEFAULT_MAX_BATCH_ITEMS: 16 * 1024 * 1024,
 });
 
 // The C layouts the package builds or reads (checked by the same test).
 export const layouts = Object.freeze({
   store_bytes: { size: 16, ptr: 0, len: 8 },
   store_kv: { size: 40, key: 0, key_len: 8, val: 16, val_len: 24, ttl_ms: 32 },
-  store_options: { size: 24, sync_policy: 0, auto_shrink_percentage: 4, auto_shrink_min_size: 8, auto_shrink_disabled: 16 },
+  store_options: {
+    size: 56,
+    sync_policy: 0,
+    auto_shrink_percentage: 4,
+    auto_shrink_min_size: 8,
+    auto_shrink_disabled: 16,
+    max_key_size: 24,
+    max_value_size: 32,
+    max_result_size: 40,
+    max_batch_items: 48,
+  },
 });

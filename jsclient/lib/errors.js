@@ -27,6 +27,9 @@ export class IOError extends StoreError {}
 export class CorruptError extends StoreError {}
 export class BusyError extends StoreError {}
 export class InternalError extends StoreError {}
+/** STORE_ERR_LIMIT: a key, value, batch or result over the store's limits
+ * (the max* options of Store); nothing was changed. */
+export class LimitError extends StoreError {}
 
 /** status code -> class; a code missing here (a newer library) gives StoreError. */
 export const CLASSES = new Map([
@@ -43,6 +46,7 @@ export const CLASSES = new Map([
   [K.STORE_ERR_CORRUPT, CorruptError],
   [K.STORE_ERR_BUSY, BusyError],
   [K.STORE_ERR_INTERNAL, InternalError],
+  [K.STORE_ERR_LIMIT, LimitError],
 ]);
 
 /** The calling thread's last error message from the library. */

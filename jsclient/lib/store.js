@@ -272,7 +272,10 @@ export class Store extends Ops {
   #state;
   #path;
 
-  constructor(path = ':memory:', { sync, autoShrinkPercentage, autoShrinkMinSize, autoShrinkDisabled } = {}) {
+  constructor(
+    path = ':memory:',
+    { sync, autoShrinkPercentage, autoShrinkMinSize, autoShrinkDisabled, maxKeySize, maxValueSize, maxResultSize, maxBatchItems } = {},
+  ) {
     const o = Buffer.alloc(layouts.store_options.size);
     F.store_options_default(o);
     const L = layouts.store_options;
@@ -280,6 +283,11 @@ export class Store extends Ops {
     if (autoShrinkPercentage !== undefined) o.writeInt32LE(autoShrinkPercentage, L.auto_shrink_percentage);
     if (autoShrinkMinSize !== undefined) o.writeBigInt64LE(BigInt(autoShrinkMinSize), L.auto_shrink_min_size);
     if (autoShrinkDisabled !== undefined) o.writeInt32LE(autoShrinkDisabled ? 1 : 0, L.auto_shrink_disabled);
+    // The limits: over one a call throws LimitError and changes nothing.
+    if (maxKeySize !== undefined) o.writeBigInt64LE(BigInt(maxKeySize), L.max_key_size);
+    if (maxValueSize !== undefined) o.writeBigInt64LE(BigInt(maxValueSize), L.max_value_size);
+    if (maxResultSize !== undefined) o.writeBigInt64LE(BigInt(maxResultSize), L.max_result_size);
+    if (maxBatchItems !== undefined) o.writeBigInt64LE(BigInt(maxBatchItems), L.max_batch_items);
     const out = new BigUint64Array(1);
     check(F.store_open(str(path, 'path'), o, new Uint8Array(out.buffer)));
     super(out[0]);

@@ -24,6 +24,7 @@ from .errors import (
     IndexExists,
     Internal,
     InvalidArgument,
+    Limit,
     NoIndex,
     NotFound,
     StoreError,
@@ -38,6 +39,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BadHandle", "Busy", "Closed", "Corrupt", "Forked", "Hit", "IndexExists", "IndexKind", "Internal",
-    "InvalidArgument", "NoIndex", "NotFound", "Pair", "Store", "StoreError", "StoreIOError", "Sync", "Tx",
+    "InvalidArgument", "Limit", "NoIndex", "NotFound", "Pair", "Store", "StoreError", "StoreIOError", "Sync", "Tx",
     "TxClosed", "TxReadOnly", "WouldDeadlock", "constants", "library_path",
 ]

@@ -35,6 +35,10 @@ class Options(ctypes.Structure):
         ("auto_shrink_percentage", ctypes.c_int32),
         ("auto_shrink_min_size", ctypes.c_int64),
         ("auto_shrink_disabled", ctypes.c_int32),
+        ("max_key_size", ctypes.c_int64),
+        ("max_value_size", ctypes.c_int64),
+        ("max_result_size", ctypes.c_int64),
+        ("max_batch_items", ctypes.c_int64),
     ]
 
 

@@ -86,6 +86,11 @@ class Internal(StoreError):
     """STORE_ERR_INTERNAL: a bug in the library, caught before it reached you."""
 
 
+class Limit(StoreError):
+    """STORE_ERR_LIMIT: a key, value, batch or result over the store's limits
+    (the max_* options of Store); nothing was changed."""
+
+
 # status code -> class; a code missing here (a newer library) raises StoreError.
 CLASSES: dict[int, type[StoreError]] = {
     K.STORE_NOT_FOUND: NotFound,
@@ -101,6 +106,7 @@ CLASSES: dict[int, type[StoreError]] = {
     K.STORE_ERR_CORRUPT: Corrupt,
     K.STORE_ERR_BUSY: Busy,
     K.STORE_ERR_INTERNAL: Internal,
+    K.STORE_ERR_LIMIT: Limit,
 }
 
 

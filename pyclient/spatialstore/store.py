@@ -375,6 +375,10 @@ class Store(_Ops):
         auto_shrink_percentage: Optional[int] = None,
         auto_shrink_min_size: Optional[int] = None,
         auto_shrink_disabled: Optional[bool] = None,
+        max_key_size: Optional[int] = None,
+        max_value_size: Optional[int] = None,
+        max_result_size: Optional[int] = None,
+        max_batch_items: Optional[int] = None,
     ):
         self._lib = lib = _load()
         self._h = 0
@@ -388,6 +392,16 @@ class Store(_Ops):
             opts.auto_shrink_min_size = auto_shrink_min_size
         if auto_shrink_disabled is not None:
             opts.auto_shrink_disabled = 1 if auto_shrink_disabled else 0
+        # The limits (store.h): over one a call raises Limit and changes
+        # nothing; None keeps the library's default.
+        if max_key_size is not None:
+            opts.max_key_size = max_key_size
+        if max_value_size is not None:
+            opts.max_value_size = max_value_size
+        if max_result_size is not None:
+            opts.max_result_size = max_result_size
+        if max_batch_items is not None:
+            opts.max_batch_items = max_batch_items
         h = store_t()
         st = lib.store_open(_s(os.fspath(path)), ctypes.byref(opts), ctypes.byref(h))
         if st != K.STORE_OK:
