@@ -120,18 +120,31 @@ func (r *results) finishBatch(n int, err error, out *C.store_bytes) error {
 		err = r.err
 	}
 	if err == nil {
-		r.query(n - 1)
-		r.closeSection()
-		giveBytes(r.buf, out)
+		giveBytes(r.closeBatch(n), out)
 	}
-	// Keep buffers of up to 16 MiB: a batch query's result is often over a
-	// megabyte, and growing a new one for every call (copying it at each
-	// doubling) cost more than the query. The pool lets go of what it
-	// holds at garbage collections, so a huge buffer is not pinned long.
+	r.release()
+	return err
+}
+
+// close ends a single query's buffer and returns its bytes, which are the
+// builder's until release.
+func (r *results) close() []byte { return r.closeBatch(r.queries) }
+
+func (r *results) closeBatch(n int) []byte {
+	r.query(n - 1)
+	r.closeSection()
+	return r.buf
+}
+
+// release gives the builder back to the pool. Keep buffers of up to
+// 16 MiB: a batch query's result is often over a megabyte, and growing a
+// new one for every call (copying it at each doubling) cost more than the
+// query. The pool lets go of what it holds at garbage collections, so a
+// huge buffer is not pinned long.
+func (r *results) release() {
 	if cap(r.buf) <= 16<<20 {
 		resultPool.Put(r)
 	}
-	return err
 }
 
 // addTo appends a hit to query q of a batch.

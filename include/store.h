@@ -76,6 +76,7 @@ typedef int32_t store_status;
 #define STORE_ERR_CORRUPT (-10)          /* a file or snapshot that is not a valid store */
 #define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open, shrink running */
 #define STORE_ERR_INTERNAL (-12)         /* a bug in the library, caught */
+#define STORE_ERR_BUFFER_TOO_SMALL (-13) /* a caller's buffer cannot hold the result: the size needed is reported */
 
 /* Sync policies for file-backed stores. */
 #define STORE_SYNC_NEVER 0        /* leave flushing to the OS: fastest, a crash may lose recent writes */
@@ -145,6 +146,8 @@ typedef struct store_kv {
  * count counts hits, so it is twice the number of pairs.
  */
 #define STORE_MISSING 0xFFFFFFFFu
+#define STORE_TTL_NEVER (-1)   /* store_ttl, store_ttl_many: the key never expires */
+#define STORE_TTL_MISSING (-2) /* store_ttl_many: the key is missing or expired */
 #define STORE_HIT_HEADER 16 /* bytes before each hit's key */
 
 /* The library's own cgo layer defines STORE_TYPES_ONLY: cgo cannot export
@@ -258,6 +261,41 @@ store_status store_delete_many(store_t h, const store_kv *keys, size_t n, uint64
  * pointer), WOULD_DEADLOCK. */
 store_status store_get_many(store_t h, const store_kv *keys, size_t n, store_bytes *out);
 
+/* ---- Key-value into the caller's memory ----------------------------------- */
+
+/* The calls below write into a buffer the caller owns instead of returning
+ * a store_bytes: nothing to free, and no allocation in the library. The
+ * size the result needs is written to *len in every case but an argument
+ * error; when it is more than cap, nothing is written to buf and the call
+ * returns BUFFER_TOO_SMALL, so the caller can grow the buffer to *len and
+ * call again (the value may have changed in between: loop). buf may be
+ * NULL when cap is 0, which asks for the size only. Thread-safe; they block
+ * like the calls they mirror. */
+
+/* store_get into buf: copies the value under the key and writes its length
+ * to *val_len. Returns NOT_FOUND, with *val_len = 0, for a missing or
+ * expired key.
+ * Errors: BAD_HANDLE, INVALID_ARG (val_len NULL, buf NULL with cap > 0),
+ * BUFFER_TOO_SMALL, WOULD_DEADLOCK. */
+store_status store_get_into(store_t h, const uint8_t *k, size_t kl, uint8_t *buf, size_t cap,
+                            size_t *val_len);
+
+/* store_get_many into buf: the same result layout as store_get_many (u32
+ * count, then a hit per key with val_len = STORE_MISSING for a missing
+ * key), *len bytes of it.
+ * Errors: BAD_HANDLE, INVALID_ARG (len NULL, buf NULL with cap > 0, keys
+ * NULL with n > 0, bad key pointer), BUFFER_TOO_SMALL, WOULD_DEADLOCK. */
+store_status store_get_many_into(store_t h, const store_kv *keys, size_t n, uint8_t *buf,
+                                 size_t cap, size_t *len);
+
+/* Reads the remaining time to live of n keys (the key fields of keys[]) in
+ * one read transaction into ttl_ms[0..n): milliseconds rounded up as in
+ * store_ttl, STORE_TTL_NEVER for a key without expiry, STORE_TTL_MISSING
+ * for a missing or expired key. keys and ttl_ms may be NULL when n is 0.
+ * Errors: BAD_HANDLE, INVALID_ARG (NULL with n > 0, bad key pointer),
+ * WOULD_DEADLOCK. */
+store_status store_ttl_many(store_t h, const store_kv *keys, size_t n, int64_t *ttl_ms);
+
 /* ---- Transactions --------------------------------------------------------- */
 
 /* Begins a transaction on the database: read-only when writable is 0. A
@@ -354,8 +392,11 @@ store_status store_within(store_t h, const char *index, const double *min, const
 store_status store_nearby(store_t h, const char *index, const double *point, size_t dims,
                           size_t k, double max_dist, store_bytes *out);
 
-/* Writes the number of items to *n, counting expired ones not yet swept
- * (BuntDB sweeps once a second).
+/* Writes the number of items that have not expired to *n (with the
+ * transaction's own writes, on a transaction handle). O(1) while no item
+ * has had a TTL since the store was opened; after that it walks the keys,
+ * O(n), because the engine counts an expired item until its once-a-second
+ * sweep deletes it.
  * Errors: BAD_HANDLE, INVALID_ARG (n NULL), WOULD_DEADLOCK. */
 store_status store_len(store_t h, uint64_t *n);
 

@@ -308,7 +308,7 @@ func (db *DB) LoadFile(path string) error {
 	return db.Load(f)
 }
 
-// Len is the number of items, counting expired ones not yet swept.
+// Len is the number of items that have not expired; see Tx.Len.
 func (db *DB) Len() (n int, err error) {
 	err = db.view(func(tx *Tx) error { n, err = tx.Len(); return err })
 	return n, err

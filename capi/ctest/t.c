@@ -298,6 +298,7 @@ int main(void) {
     run("open_close", test_open_close);
     run("kv", test_kv);
     run("many", test_many);
+    run("into", test_into);
     run("tx", test_tx);
     run("threads", test_threads);
     run("index", test_index);

@@ -93,6 +93,7 @@ void test_buffers(void);
 void test_open_close(void);
 void test_kv(void);
 void test_many(void);
+void test_into(void);
 void test_tx(void);
 void test_threads(void);
 void test_index(void);
