@@ -68,6 +68,8 @@ pub const STORE_ERR_CORRUPT: store_status = -10;
 pub const STORE_ERR_BUSY: store_status = -11;
 /// A bug in the library, caught.
 pub const STORE_ERR_INTERNAL: store_status = -12;
+/// A caller's buffer cannot hold the result; the size needed is reported.
+pub const STORE_ERR_BUFFER_TOO_SMALL: store_status = -13;
 
 /// Leave flushing to the OS.
 pub const STORE_SYNC_NEVER: i32 = 0;
@@ -101,6 +103,10 @@ pub const STORE_MAX_DIMS: usize = 20;
 pub const STORE_MISSING: u32 = 0xFFFF_FFFF;
 /// Bytes before each hit's key in a result buffer.
 pub const STORE_HIT_HEADER: usize = 16;
+/// `store_ttl`, `store_ttl_many`: the key never expires.
+pub const STORE_TTL_NEVER: i64 = -1;
+/// `store_ttl_many`: the key is missing or expired.
+pub const STORE_TTL_MISSING: i64 = -2;
 
 /// Options for [`store_open`]. Fill with [`store_options_default`], then change.
 #[repr(C)]
@@ -237,6 +243,47 @@ unsafe extern "C" {
     /// `keys` must be valid for `n` elements (or NULL with 0), each key
     /// valid for its length; `out` NULL or writable.
     pub fn store_get_many(h: store_t, keys: *const store_kv, n: usize, out: *mut store_bytes) -> store_status;
+
+    /// Copies the value under the key into `buf` (`cap` bytes) and writes
+    /// its length to `*val_len`; `STORE_ERR_BUFFER_TOO_SMALL` (nothing
+    /// written, `*val_len` the size needed) when it does not fit.
+    ///
+    /// # Safety
+    /// `k` must be valid for `kl` bytes (or NULL with 0), `buf` valid for
+    /// `cap` bytes of writes (or NULL with 0), `val_len` a valid pointer.
+    pub fn store_get_into(
+        h: store_t,
+        k: *const u8,
+        kl: usize,
+        buf: *mut u8,
+        cap: usize,
+        val_len: *mut usize,
+    ) -> store_status;
+
+    /// `store_get_many` into `buf` (`cap` bytes); `*len` gets the size of
+    /// the result, needed or written.
+    ///
+    /// # Safety
+    /// `keys` must be valid for `n` elements (or NULL with 0), each key
+    /// pointing at valid bytes; `buf` valid for `cap` bytes of writes (or
+    /// NULL with 0); `len` a valid pointer.
+    pub fn store_get_many_into(
+        h: store_t,
+        keys: *const store_kv,
+        n: usize,
+        buf: *mut u8,
+        cap: usize,
+        len: *mut usize,
+    ) -> store_status;
+
+    /// The TTLs of `n` keys in milliseconds into `ttl_ms[0..n]`:
+    /// [`STORE_TTL_NEVER`] for no expiry, [`STORE_TTL_MISSING`] for a
+    /// missing key.
+    ///
+    /// # Safety
+    /// `keys` must be valid for `n` elements (or NULL with 0), each key
+    /// pointing at valid bytes; `ttl_ms` valid for `n` writes (or NULL with 0).
+    pub fn store_ttl_many(h: store_t, keys: *const store_kv, n: usize, ttl_ms: *mut i64) -> store_status;
 
     /// Removes the keys that are there in one transaction; `*deleted` gets
     /// how many.

@@ -59,6 +59,10 @@ pub enum Error {
     /// `STORE_ERR_BUSY`: file held by another store, transaction open,
     /// shrink running.
     Busy(String),
+    /// `STORE_ERR_BUFFER_TOO_SMALL`: a buffer given to the library could not
+    /// hold the result. The crate's own calls grow their buffers and retry,
+    /// so only a caller of the raw `sys` functions meets it.
+    BufferTooSmall(String),
     /// `STORE_ERR_INTERNAL`, or a result buffer this crate could not parse:
     /// a bug in the library or in this crate.
     Internal(String),
@@ -109,6 +113,7 @@ impl Error {
             Error::Corrupt(_) => sys::STORE_ERR_CORRUPT,
             Error::Busy(_) => sys::STORE_ERR_BUSY,
             Error::Internal(_) => sys::STORE_ERR_INTERNAL,
+            Error::BufferTooSmall(_) => sys::STORE_ERR_BUFFER_TOO_SMALL,
             Error::Unknown { status, .. } => *status,
             _ => return None,
         })
@@ -131,6 +136,7 @@ impl Error {
             sys::STORE_ERR_CORRUPT => Error::Corrupt(message),
             sys::STORE_ERR_BUSY => Error::Busy(message),
             sys::STORE_ERR_INTERNAL => Error::Internal(message),
+            sys::STORE_ERR_BUFFER_TOO_SMALL => Error::BufferTooSmall(message),
             status => Error::Unknown { status, message },
         }
     }
@@ -203,7 +209,8 @@ impl fmt::Display for Error {
             | Error::Io(m)
             | Error::Corrupt(m)
             | Error::Busy(m)
-            | Error::Internal(m) => {
+            | Error::Internal(m)
+            | Error::BufferTooSmall(m) => {
                 let name = self.status().map_or("", status_name);
                 if m.is_empty() { f.write_str(name) } else { write!(f, "{m} ({name})") }
             }

@@ -43,6 +43,7 @@ mod bytes;
 mod error;
 mod geometry;
 mod ops;
+mod read;
 mod results;
 mod store;
 mod tx;

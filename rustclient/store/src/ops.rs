@@ -286,19 +286,26 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(db.get("k").unwrap().unwrap(), "v");
     /// ```
     fn get(&self, key: impl AsRef<[u8]>) -> Result<Option<Bytes>> {
-        let (k, kl) = raw_parts(key.as_ref());
-        let h = self.raw_handle();
-        let mut raw = sys::store_bytes::default();
-        // SAFETY: k is valid for kl bytes and raw is a live store_bytes.
-        let status = unsafe { sys::store_get(h, k, kl, &mut raw) };
-        let bytes = Bytes::from_raw(raw);
-        if !check(status)? {
-            return Ok(None);
-        }
-        if bytes.is_null() {
-            return Err(Error::Internal("store_get succeeded without a buffer".into()));
-        }
-        Ok(Some(bytes))
+        crate::read::get(self.raw_handle(), key.as_ref())
+    }
+
+    /// Reads the value under `key` into `buf`, replacing what it held, and
+    /// returns whether the key was there (`buf` is left empty if not). The
+    /// library writes straight into `buf`, which grows when it is too
+    /// small: reusing one buffer makes a read allocate nothing.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("k", "value").unwrap();
+    /// let mut buf = Vec::new();
+    /// assert!(db.get_into("k", &mut buf).unwrap());
+    /// assert_eq!(buf, b"value");
+    /// assert!(!db.get_into("missing", &mut buf).unwrap());
+    /// assert!(buf.is_empty());
+    /// ```
+    fn get_into(&self, key: impl AsRef<[u8]>, buf: &mut Vec<u8>) -> Result<bool> {
+        crate::read::get_into(self.raw_handle(), key.as_ref(), buf)
     }
 
     /// Removes `key`; returns whether it was there.
@@ -337,6 +344,42 @@ pub trait Ops: private::Sealed {
             Ok(ms) => Ttl::Expires(Duration::from_millis(ms)),
             Err(_) => Ttl::Never, // -1
         }))
+    }
+
+    /// The TTL of each key, in order, in one read of the store: as
+    /// [`ttl`](Ops::ttl) key by key.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use store::{Ops, Store, Ttl};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("a", "v").unwrap();
+    /// db.set_with_ttl("b", "v", Duration::from_secs(60)).unwrap();
+    /// let ttls = db.ttl_many(["a", "b", "c"]).unwrap();
+    /// assert_eq!(ttls[0], Some(Ttl::Never));
+    /// assert!(matches!(ttls[1], Some(Ttl::Expires(_))));
+    /// assert_eq!(ttls[2], None);
+    /// ```
+    fn ttl_many<I, K>(&self, keys: I) -> Result<Vec<Option<Ttl>>>
+    where
+        I: IntoIterator<Item = K>,
+        K: AsRef<[u8]>,
+    {
+        let keys: Vec<K> = keys.into_iter().collect();
+        let kvs = key_items(&keys);
+        let mut ms = vec![0i64; kvs.len()];
+        // SAFETY: kvs holds kvs.len() items whose key pointers borrow `keys`,
+        // which outlives the call; ms has room for kvs.len() values.
+        check_ok(unsafe { sys::store_ttl_many(self.raw_handle(), kvs.as_ptr(), kvs.len(), ms.as_mut_ptr()) })?;
+        ms.into_iter()
+            .map(|ms| match ms {
+                sys::STORE_TTL_MISSING => Ok(None),
+                sys::STORE_TTL_NEVER => Ok(Some(Ttl::Never)),
+                ms => u64::try_from(ms)
+                    .map(|ms| Some(Ttl::Expires(Duration::from_millis(ms))))
+                    .map_err(|_| Error::Internal(format!("store_ttl_many gave a TTL of {ms} ms"))),
+            })
+            .collect()
     }
 
     /// Writes every `(key, value, ttl)` item in one transaction, all or

@@ -22,6 +22,8 @@ fn a_closed_store_through_a_raw_handle_gives_bad_handle() {
         ("get", ghost.get("k").map(|_| ())),
         ("delete", ghost.delete("k").map(|_| ())),
         ("ttl", ghost.ttl("k").map(|_| ())),
+        ("ttl_many", ghost.ttl_many(["k"]).map(|_| ())),
+        ("get_into", ghost.get_into("k", &mut Vec::new()).map(|_| ())),
         ("set_many", ghost.set_many([("k", "v", None)])),
         ("get_many", ghost.get_many(["k"]).map(|_| ())),
         ("scan", ghost.scan("", Range::all()).map(|_| ())),
