@@ -46,6 +46,8 @@ const (
 	sCorrupt    = -10
 	sBusy       = -11
 	sInternal   = -12
+	sTooSmall   = -13
+	sLowest     = sTooSmall // the most negative status the contract has
 	randomHBase = 1 << 40 // never a real handle: numbers count up from 1
 )
 
@@ -259,7 +261,7 @@ func (z *fuzzer) call(what string, fn func() int32, allowed ...int32) int32 {
 	if st == sInternal {
 		z.t.Fatalf("%s: STORE_ERR_INTERNAL (a bug): %s", what, msg)
 	}
-	if st > sNotFound || st < sInternal || drvStatusName(st) == "STORE_UNKNOWN_STATUS" {
+	if st > sNotFound || st < sLowest || drvStatusName(st) == "STORE_UNKNOWN_STATUS" {
 		z.t.Fatalf("%s: status %d is not a contract code", what, st)
 	}
 	if st < 0 && msg == "" {
@@ -715,9 +717,14 @@ func (z *fuzzer) keyCall(kind int, key []byte, km int, write, nullOut bool) keyC
 func (z *fuzzer) opGet() {
 	h, kind := z.handle()
 	k, km := z.key()
-	nullOut := z.in.u8()%16 == 0
+	form := z.in.u8()
+	nullOut := form%16 == 0
 	c := z.keyCall(kind, k, km, false, nullOut)
 	want := c.m[string(k)]
+	if form/16%2 == 1 {
+		z.getInto(h, k, km, nullOut, form/32, want, c)
+		return
+	}
 	var b drvBuf
 	st := z.call("get", func() int32 { var st int32; st, b = drvGet(h, k, km, nullOut); return st }, c.allowed...)
 	switch {
@@ -725,6 +732,29 @@ func (z *fuzzer) opGet() {
 		z.t.Fatalf("get %q: %q (non-NULL %v, freed %v), want %q", k, b.Data, b.NonNil, b.FreedCleared, want)
 	case st != sOK && !b.ZeroOnNoValue:
 		z.t.Fatalf("get %q: %s left the output set", k, drvStatusName(st))
+	}
+}
+
+// getInto is opGet through store_get_into, with a buffer that fits the
+// value, is one byte short, is none at all (a size query) or is large.
+func (z *fuzzer) getInto(h uint64, k []byte, km int, nullLen bool, capMode int, want string, c keyCall) {
+	capacity := []int{len(want), len(want) - 1, 0, 4096}[capMode%4]
+	if capacity < 0 {
+		capacity = 0
+	}
+	allowed := c.allowed
+	if len(allowed) == 1 && allowed[0] == sOK && capacity < len(want) {
+		allowed = []int32{sTooSmall}
+	}
+	var r drvInto
+	st := z.call("get_into", func() int32 { var st int32; st, r = drvGetInto(h, k, km, capacity, nullLen); return st }, allowed...)
+	switch {
+	case st == sOK && (r.Len != len(want) || string(r.Data) != want || !r.TailIntact):
+		z.t.Fatalf("get_into %q (cap %d): %q, length %d, tail intact %v; want %q", k, capacity, r.Data, r.Len, r.TailIntact, want)
+	case st == sTooSmall && (r.Len != len(want) || !r.Untouched):
+		z.t.Fatalf("get_into %q (cap %d): too small, length %d, untouched %v; want length %d and nothing written", k, capacity, r.Len, r.Untouched, len(want))
+	case st != sOK && st != sTooSmall && !nullLen && r.Len != 0:
+		z.t.Fatalf("get_into %q: %s left a length of %d", k, drvStatusName(st), r.Len)
 	}
 }
 
@@ -745,8 +775,13 @@ func (z *fuzzer) opDelete() {
 func (z *fuzzer) opTTL() {
 	h, kind := z.handle()
 	k, km := z.key()
-	nullOut := z.in.u8()%16 == 0
+	form := z.in.u8()
+	nullOut := form%16 == 0
 	c := z.keyCall(kind, k, km, false, nullOut)
+	if form/16%2 == 1 {
+		z.ttlMany(h, kind, k, km, nullOut, c)
+		return
+	}
 	var ttl int64
 	st := z.call("ttl", func() int32 { var st int32; st, ttl = drvTTL(h, k, km, nullOut); return st }, c.allowed...)
 	switch {
@@ -756,6 +791,31 @@ func (z *fuzzer) opTTL() {
 		z.t.Fatalf("ttl %q: %d ms for a key without a TTL, want -1", k, ttl)
 	case st != sOK && !nullOut && ttl != 0:
 		z.t.Fatalf("ttl %q: %s left %d in the output", k, drvStatusName(st), ttl)
+	}
+}
+
+// ttlMany is opTTL through store_ttl_many, for the key and a key that is
+// never written (the second answer must say missing).
+func (z *fuzzer) ttlMany(h uint64, kind int, k []byte, km int, nullOut bool, c keyCall) {
+	allowed := c.allowed
+	if has(allowed, sNotFound) || has(allowed, sOK) {
+		allowed = []int32{sOK} // a miss is an answer in the array, not a status
+	}
+	var ttls []int64
+	st := z.call("ttl_many", func() int32 { var st int32; st, ttls = drvTTLMany(h, [][]byte{k, []byte("\xffnever written")}, km, nullOut); return st }, allowed...)
+	if st != sOK {
+		return
+	}
+	_, found := c.m[string(k)]
+	switch ttl := ttls[0]; {
+	case !found && ttl != -2:
+		z.t.Fatalf("ttl_many %q: %d for a missing key, want STORE_TTL_MISSING", k, ttl)
+	case found && c.tt[string(k)] && ttl <= 0:
+		z.t.Fatalf("ttl_many %q: %d ms for a key with a TTL", k, ttl)
+	case found && !c.tt[string(k)] && ttl != -1:
+		z.t.Fatalf("ttl_many %q: %d for a key without a TTL, want STORE_TTL_NEVER", k, ttl)
+	case ttls[1] != -2:
+		z.t.Fatalf("ttl_many: %d for a key never written, want STORE_TTL_MISSING", ttls[1])
 	}
 }
 
@@ -900,7 +960,8 @@ func (z *fuzzer) opGetMany() {
 		keys[i].Key, keys[i].KMode = z.key()
 	}
 	null := n > 0 && z.in.u8()%16 == 0
-	nullOut := z.in.u8()%16 == 0
+	form := z.in.u8()
+	nullOut := form%16 == 0
 	allowed := z.handleErrs(kind, false, false)
 	bad := null || nullOut
 	for _, k := range keys {
@@ -911,7 +972,11 @@ func (z *fuzzer) opGetMany() {
 	} else if allowed == nil {
 		allowed = []int32{sOK}
 	}
-	hits, ok := z.callResult("get_many", func() (int32, drvBuf) { return drvGetMany(h, keys, null, nullOut) }, allowed...)
+	call := func() (int32, drvBuf) { return drvGetMany(h, keys, null, nullOut) }
+	if form/16%2 == 1 {
+		call = z.getManyInto(h, kind, keys, null, nullOut, form/32, &allowed)
+	}
+	hits, ok := z.callResult("get_many", call, allowed...)
 	if !ok {
 		return
 	}
@@ -924,6 +989,39 @@ func (z *fuzzer) opGetMany() {
 		if hh.key != string(keys[i].Key) || hh.missing == ok || hh.val != want || hh.dist != 0 {
 			z.t.Fatalf("get_many: hit %d %+v, want key %q value %q found %v", i, hh, keys[i].Key, want, ok)
 		}
+	}
+}
+
+// getManyInto calls store_get_many_into with a buffer that fits the result
+// (as the model says it should be), is one byte short or is none, and gives
+// what it wrote as a drvBuf for opGetMany's checks.
+func (z *fuzzer) getManyInto(h uint64, kind int, keys []drvKV, null, nullLen bool, capMode int, allowed *[]int32) func() (int32, drvBuf) {
+	m, _ := z.view(kind)
+	need := 4
+	for _, k := range keys {
+		need += 16 + len(k.Key)
+		if v, ok := m[string(k.Key)]; ok {
+			need += len(v)
+		}
+	}
+	capacity := []int{need, need - 1, 0, need + 100}[capMode%4]
+	if len(*allowed) == 1 && (*allowed)[0] == sOK && capacity < need {
+		*allowed = []int32{sTooSmall}
+	}
+	return func() (int32, drvBuf) {
+		st, r := drvGetManyInto(h, keys, null, capacity, nullLen)
+		switch {
+		case st == sTooSmall && (r.Len != need || !r.Untouched):
+			z.t.Fatalf("get_many_into (cap %d): too small with length %d, untouched %v; want %d", capacity, r.Len, r.Untouched, need)
+		case st == sOK && (r.Len != need || !r.TailIntact):
+			z.t.Fatalf("get_many_into (cap %d): length %d, tail intact %v; the model says %d", capacity, r.Len, r.TailIntact, need)
+		case st != sOK && st != sTooSmall && (r.Len != 0 || !r.Untouched):
+			z.t.Fatalf("get_many_into: %s left length %d, untouched %v", drvStatusName(st), r.Len, r.Untouched)
+		}
+		if st != sOK {
+			return st, drvBuf{ZeroOnNoValue: true}
+		}
+		return st, drvBuf{Data: r.Data, NonNil: true, FreedCleared: true}
 	}
 }
 

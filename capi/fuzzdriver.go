@@ -441,3 +441,90 @@ func drvPairs(h uint64, index *string, maxDist float64, pattern *string, nullOut
 	st := store_pairs(C.store_t(h), a.str(index), C.double(maxDist), a.str(pattern), &out)
 	return int32(st), take(&out)
 }
+
+// drvInto is what a store_*_into call left in the caller's buffer.
+type drvInto struct {
+	Data       []byte // the bytes written, when the call succeeded
+	Len        int    // the size it reported
+	TailIntact bool   // nothing written past the reported size
+	Untouched  bool   // nothing written at all
+}
+
+const drvSentinel = 0xA5
+
+// drvIntoCall runs call with a malloc'd buffer of capacity bytes (NULL for
+// 0) filled with a sentinel, and reports what the call wrote.
+func drvIntoCall(capacity int, nullLen bool, call func(buf *C.uint8_t, capacity C.size_t, size *C.size_t) C.int32_t) (int32, drvInto) {
+	var buf *C.uint8_t
+	room := capacity + 8 // sentinel bytes past the end too
+	p := C.malloc(C.size_t(room))
+	defer C.free(p)
+	C.memset(p, drvSentinel, C.size_t(room))
+	if capacity > 0 {
+		buf = (*C.uint8_t)(p)
+	}
+	size := C.size_t(777)
+	sizeP := &size
+	if nullLen {
+		sizeP = nil
+	}
+	st := int32(call(buf, C.size_t(capacity), sizeP))
+	mem := unsafe.Slice((*byte)(p), room)
+	r := drvInto{Len: int(size), TailIntact: true, Untouched: true}
+	if nullLen {
+		r.Len = 0
+	}
+	for i, b := range mem {
+		if b != drvSentinel {
+			r.Untouched = false
+			if st != 0 || i >= int(size) {
+				r.TailIntact = false
+			}
+		}
+	}
+	if st == 0 && int(size) <= capacity {
+		r.Data = append([]byte(nil), mem[:size]...)
+	}
+	return st, r
+}
+
+func drvGetInto(h uint64, k []byte, km, capacity int, nullLen bool) (int32, drvInto) {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	return drvIntoCall(capacity, nullLen, func(buf *C.uint8_t, c C.size_t, size *C.size_t) C.int32_t {
+		return store_get_into(C.store_t(h), kk.p, kk.n, buf, c, size)
+	})
+}
+
+func drvGetManyInto(h uint64, keys []drvKV, null bool, capacity int, nullLen bool) (int32, drvInto) {
+	var a drvAlloc
+	defer a.done()
+	p := a.kvs(keys, null)
+	return drvIntoCall(capacity, nullLen, func(buf *C.uint8_t, c C.size_t, size *C.size_t) C.int32_t {
+		return store_get_many_into(C.store_t(h), p, C.size_t(len(keys)), buf, c, size)
+	})
+}
+
+// drvTTLMany reads the TTLs of keys, each passed as the mode km says (the
+// later ones as plain copies); nullOut passes NULL for the output array.
+func drvTTLMany(h uint64, keys [][]byte, km int, nullOut bool) (int32, []int64) {
+	var a drvAlloc
+	defer a.done()
+	items := make([]drvKV, len(keys))
+	for i, k := range keys {
+		items[i] = drvKV{Key: k, KMode: drvPtr}
+	}
+	items[0].KMode = km
+	p := a.kvs(items, false)
+	if nullOut {
+		return int32(store_ttl_many(C.store_t(h), p, C.size_t(len(keys)), nil)), nil
+	}
+	out := make([]C.int64_t, len(keys))
+	st := store_ttl_many(C.store_t(h), p, C.size_t(len(keys)), &out[0])
+	ttls := make([]int64, len(out))
+	for i, v := range out {
+		ttls[i] = int64(v)
+	}
+	return int32(st), ttls
+}

@@ -125,6 +125,7 @@ export class IOError extends StoreError {}
 export class CorruptError extends StoreError {}
 export class BusyError extends StoreError {}
 export class InternalError extends StoreError {}
+export class BufferTooSmallError extends StoreError {}
 export const CLASSES: ReadonlyMap<number, typeof StoreError>;
 
 

@@ -19,6 +19,7 @@ export const constants = Object.freeze({
   STORE_ERR_CORRUPT: -10,
   STORE_ERR_BUSY: -11,
   STORE_ERR_INTERNAL: -12,
+  STORE_ERR_BUFFER_TOO_SMALL: -13,
 
   STORE_SYNC_NEVER: 0,
   STORE_SYNC_EVERY_SECOND: 1,
@@ -38,6 +39,8 @@ export const constants = Object.freeze({
 
   STORE_MISSING: 0xffffffff,
   STORE_HIT_HEADER: 16,
+  STORE_TTL_NEVER: -1,
+  STORE_TTL_MISSING: -2,
 });
 
 // The C layouts the package builds or reads (checked by the same test).

@@ -27,6 +27,7 @@ export class IOError extends StoreError {}
 export class CorruptError extends StoreError {}
 export class BusyError extends StoreError {}
 export class InternalError extends StoreError {}
+export class BufferTooSmallError extends StoreError {}
 
 /** status code -> class; a code missing here (a newer library) gives StoreError. */
 export const CLASSES = new Map([
@@ -43,6 +44,7 @@ export const CLASSES = new Map([
   [K.STORE_ERR_CORRUPT, CorruptError],
   [K.STORE_ERR_BUSY, BusyError],
   [K.STORE_ERR_INTERNAL, InternalError],
+  [K.STORE_ERR_BUFFER_TOO_SMALL, BufferTooSmallError],
 ]);
 
 /** The calling thread's last error message from the library. */

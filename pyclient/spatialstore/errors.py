@@ -86,6 +86,10 @@ class Internal(StoreError):
     """STORE_ERR_INTERNAL: a bug in the library, caught before it reached you."""
 
 
+class BufferTooSmall(StoreError):
+    """STORE_ERR_BUFFER_TOO_SMALL: a buffer given to the library could not hold the result."""
+
+
 # status code -> class; a code missing here (a newer library) raises StoreError.
 CLASSES: dict[int, type[StoreError]] = {
     K.STORE_NOT_FOUND: NotFound,
@@ -101,6 +105,7 @@ CLASSES: dict[int, type[StoreError]] = {
     K.STORE_ERR_CORRUPT: Corrupt,
     K.STORE_ERR_BUSY: Busy,
     K.STORE_ERR_INTERNAL: Internal,
+    K.STORE_ERR_BUFFER_TOO_SMALL: BufferTooSmall,
 }
 
 
