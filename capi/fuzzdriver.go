@@ -528,3 +528,35 @@ func drvTTLMany(h uint64, keys [][]byte, km int, nullOut bool) (int32, []int64) 
 	}
 	return int32(st), ttls
 }
+
+// drvPrepared is one call with its C arguments made once, so a benchmark
+// or an allocation count measures the export and nothing of the driver.
+type drvPrepared struct {
+	Run  func() int32
+	Free func()
+}
+
+// drvPrepareGet prepares store_get_into (into) or store_get plus
+// store_bytes_free of key on h.
+func drvPrepareGet(h uint64, key []byte, into bool) drvPrepared {
+	var a drvAlloc
+	kk := a.bytes(key, drvPtr)
+	const capacity = 4096
+	buf := (*C.uint8_t)(C.malloc(capacity))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(buf))
+	size := (*C.size_t)(C.malloc(C.size_t(unsafe.Sizeof(C.size_t(0)))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(size))
+	out := (*C.store_bytes)(C.calloc(1, C.size_t(unsafe.Sizeof(C.store_bytes{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(out))
+	run := func() int32 {
+		return int32(store_get_into(C.store_t(h), kk.p, kk.n, buf, capacity, size))
+	}
+	if !into {
+		run = func() int32 {
+			st := int32(store_get(C.store_t(h), kk.p, kk.n, out))
+			C.store_bytes_free(out)
+			return st
+		}
+	}
+	return drvPrepared{Run: run, Free: a.done}
+}
