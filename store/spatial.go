@@ -35,15 +35,15 @@ func (tx *Tx) spatialIndex(name string) (*indexDef, error) {
 // Bounds may be infinite; a box with fewer dimensions than an item matches
 // it on the dimensions it has.
 func (tx *Tx) Intersects(index string, box Rect, limit int, fn func(key, value string) bool) error {
-	return tx.search(index, box, limit, false, fn)
+	return tx.search(index, box, limit, false, nil, fn)
 }
 
 // Within is Intersects for the items that lie wholly inside box.
 func (tx *Tx) Within(index string, box Rect, limit int, fn func(key, value string) bool) error {
-	return tx.search(index, box, limit, true, fn)
+	return tx.search(index, box, limit, true, nil, fn)
 }
 
-func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key, value string) bool) error {
+func (tx *Tx) search(index string, box Rect, limit int, inside bool, f *Filter, fn func(key, value string) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -54,19 +54,26 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key
 	if limit < 0 {
 		return invalidf("negative limit %d", limit)
 	}
+	if err := f.validate(); err != nil {
+		return err
+	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()
-	searchIndex(d.ix, box, limit, inside, fn)
+	searchIndex(d.ix, box, limit, inside, f, fn)
 	return nil
 }
 
 // searchIndex runs a box query over every tree of ix. A tree of e
 // dimensions is asked with the box cut or padded to e dimensions: the
 // dimensions the box lacks are unbounded, those the items lack are
-// ignored. Hits are gathered in chunks and handed to fn by emit (see
+// ignored. Items the filter f turns away are skipped before they count
+// toward limit. Hits are gathered in chunks and handed to fn by emit (see
 // there for why). It reports false if fn stopped it.
-func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, fn func(key, value string) bool) bool {
+func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, f *Filter, fn func(key, value string) bool) bool {
 	now := ix.clock()
+	if !f.active() {
+		f = nil // the common case tests one pointer per hit
+	}
 	hb := hitPool.Get().(*hitBuffer)
 	defer hitPool.Put(hb)
 	ids := hb.ids[:0]
@@ -74,6 +81,9 @@ func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, fn func(key
 	stopped := false
 	visit := func(id uint32) bool {
 		if !ix.live(id, now) {
+			return true
+		}
+		if f != nil && !f.pass(ix.items[id].key, ix.items[id].value) {
 			return true
 		}
 		ids = append(ids, id)
@@ -183,6 +193,13 @@ func padQuery(box Rect, e int, lo, hi *[MaxDims]float64) {
 // farther than maxDist (maxDist < 0 or +Inf: no bound), or when fn returns
 // false. With k = 0 and a maxDist it is a radius query.
 func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
+	return tx.NearbyFiltered(index, point, k, maxDist, nil, fn)
+}
+
+// NearbyFiltered is Nearby over the items that pass f (nil: all): the k
+// nearest items that pass, not the k nearest filtered afterwards.
+func (tx *Tx) NearbyFiltered(index string, point []float64, k int, maxDist float64, f *Filter,
+	fn func(key, value string, dist float64) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -193,9 +210,12 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 	if err := checkNearbyArgs(k, maxDist); err != nil {
 		return err
 	}
+	if err := f.validate(); err != nil {
+		return err
+	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()
-	nearbyIndex(d.ix, point, k, maxDist, fn)
+	nearbyIndex(d.ix, point, k, maxDist, f, fn)
 	return nil
 }
 
@@ -216,11 +236,15 @@ type neighbors struct{ list []rtree.Neighbor }
 var neighborPool = sync.Pool{New: func() any { return new(neighbors) }}
 
 // nearbyIndex answers Nearby over every tree of ix, merging trees of
-// different numbers of dimensions by distance and key. It reports false if
-// fn stopped it.
-func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) bool {
+// different numbers of dimensions by distance and key, over the items that
+// pass f. It reports false if fn stopped it.
+func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, f *Filter,
+	fn func(key, value string, dist float64) bool) bool {
 	if math.IsInf(maxDist, 1) {
 		maxDist = -1
+	}
+	if !f.active() {
+		f = nil
 	}
 	nb := neighborPool.Get().(*neighbors)
 	defer func() {
@@ -232,7 +256,8 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn f
 	now := ix.clock()
 	// Expired items are still in the trees until the sweep removes them:
 	// they are skipped here, and when they took places among the k nearest,
-	// the search runs again with room for more.
+	// the search runs again with room for more. Items the filter turns
+	// away are skipped the same way.
 	want := k
 	var res []rtree.Neighbor
 	for {
@@ -258,7 +283,7 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn f
 		}
 		n, dropped := 0, 0
 		for _, h := range res {
-			if ix.live(h.ID, now) {
+			if ix.live(h.ID, now) && (f == nil || f.pass(ix.items[h.ID].key, ix.items[h.ID].value)) {
 				res[n] = h
 				n++
 			} else {
