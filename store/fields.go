@@ -130,6 +130,9 @@ func applyField(old string, u FieldUpdate) (string, float64, error) {
 	if top := gjson.Parse(old); !top.IsObject() && !top.IsArray() {
 		return "", 0, invalidf("the value is JSON %s, not an object or array", top.Type)
 	}
+	if err := checkFieldPath(u.Path); err != nil {
+		return "", 0, err
+	}
 	if err := checkParents(old, u.Path); err != nil {
 		return "", 0, err
 	}
@@ -140,7 +143,7 @@ func applyField(old string, u FieldUpdate) (string, float64, error) {
 			return "", 0, invalidf("new value for path %q is not valid JSON", u.Path)
 		}
 		out, err := sjson.SetRaw(old, u.Path, raw)
-		if err != nil || !gjson.Valid(out) || gjson.Get(out, u.Path).Raw != raw {
+		if err != nil || !gjson.Valid(out) || fieldAt(out, u.Path).Raw != raw {
 			return "", 0, invalidf("cannot set path %q", u.Path)
 		}
 		return out, 0, nil
@@ -172,6 +175,36 @@ func applyField(old string, u FieldUpdate) (string, float64, error) {
 		return out, 0, nil
 	}
 	return "", 0, invalidf("unknown field operation %d", int32(u.Op))
+}
+
+// fieldAt reads the field a set wrote at path: for an append ("list.-1")
+// the last element of the list.
+func fieldAt(doc, path string) gjson.Result {
+	if parent, ok := strings.CutSuffix(path, ".-1"); ok && !strings.HasSuffix(parent, "\\") {
+		if list := gjson.Get(doc, parent).Array(); len(list) > 0 {
+			return list[len(list)-1]
+		}
+		return gjson.Result{}
+	}
+	return gjson.Get(doc, path)
+}
+
+// checkFieldPath refuses what names no single field: wildcards, queries,
+// modifiers and pipes. sjson would apply some of them to whatever they
+// match first.
+func checkFieldPath(path string) error {
+	start := true // at the start of a path component
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		switch {
+		case c == '\\':
+			i++
+		case c == '*' || c == '?' || c == '|' || (start && (c == '#' || c == '@' || c == '!' || c == '=')):
+			return invalidf("path %q: %q does not name one field", path, c)
+		}
+		start = c == '.'
+	}
+	return nil
 }
 
 // checkParents refuses a path that runs through a number, string, bool or
