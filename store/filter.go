@@ -28,31 +28,32 @@ type CondOp int32
 
 // The condition operators.
 const (
-	// CondEq: the field equals Str (a JSON string, compared bytewise) when
-	// IsStr, else the number Min.
+	// CondEq: the field is the number Min.
 	CondEq CondOp = 0
 	// CondRange: the field is a number with Min <= v <= Max; an infinite
 	// bound is open.
 	CondRange CondOp = 1
+	// CondStrEq: the field is the string Str (compared bytewise).
+	CondStrEq CondOp = 2
 	// CondStrRange: the field is a string with Str <= v <= StrMax,
 	// bytewise.
-	CondStrRange CondOp = 2
+	CondStrRange CondOp = 3
 	// CondExists: the path has a value, of any type.
-	CondExists CondOp = 3
+	CondExists CondOp = 4
 )
 
-// Cond is one condition of a Filter on the field of the value at Path. Use
-// the constructors (Eq, EqNum, Between, StrBetween, Exists).
+// Cond is one condition of a Filter on the field of the value at Path (a
+// gjson path). Use the constructors (Eq, EqNum, Between, StrBetween,
+// Exists).
 type Cond struct {
 	Path        string
 	Op          CondOp
-	Min, Max    float64
-	IsStr       bool // for CondEq: compare with Str, not Min
-	Str, StrMax string
+	Min, Max    float64 // CondEq (Min), CondRange
+	Str, StrMax string  // CondStrEq (Str), CondStrRange
 }
 
 // Eq is the condition "the field at path is the string s".
-func Eq(path, s string) Cond { return Cond{Path: path, Op: CondEq, IsStr: true, Str: s} }
+func Eq(path, s string) Cond { return Cond{Path: path, Op: CondStrEq, Str: s} }
 
 // EqNum is the condition "the field at path is the number v".
 func EqNum(path string, v float64) Cond { return Cond{Path: path, Op: CondEq, Min: v, Max: v} }
@@ -66,7 +67,7 @@ func Between(path string, min, max float64) Cond {
 // StrBetween is the condition "the field at path is a string in [lo, hi]",
 // bytewise.
 func StrBetween(path, lo, hi string) Cond {
-	return Cond{Path: path, Op: CondStrRange, IsStr: true, Str: lo, StrMax: hi}
+	return Cond{Path: path, Op: CondStrRange, Str: lo, StrMax: hi}
 }
 
 // Exists is the condition "the value has a field at path".
@@ -108,9 +109,10 @@ func (c Cond) validate() error {
 	}
 	switch c.Op {
 	case CondEq:
-		if !c.IsStr && (math.IsNaN(c.Min) || math.IsInf(c.Min, 0)) {
+		if math.IsNaN(c.Min) || math.IsInf(c.Min, 0) {
 			return invalidf("path %q: equality with %g: want a finite number", c.Path, c.Min)
 		}
+	case CondStrEq:
 	case CondRange:
 		if math.IsNaN(c.Min) || math.IsNaN(c.Max) {
 			return invalidf("path %q: a NaN bound", c.Path)
@@ -151,10 +153,9 @@ func (c *Cond) holds(value string) bool {
 	r := gjson.Get(value, c.Path)
 	switch c.Op {
 	case CondEq:
-		if c.IsStr {
-			return r.Type == gjson.String && r.Str == c.Str
-		}
 		return r.Type == gjson.Number && r.Num == c.Min
+	case CondStrEq:
+		return r.Type == gjson.String && r.Str == c.Str
 	case CondRange:
 		return r.Type == gjson.Number && c.Min <= r.Num && r.Num <= c.Max
 	case CondStrRange:

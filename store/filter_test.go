@@ -99,7 +99,9 @@ func bruteFilter(f *Filter, key, value string) bool {
 		ok := false
 		switch c.Op {
 		case CondEq:
-			ok = (c.IsStr && r.Type == gjson.String && r.Str == c.Str) || (!c.IsStr && r.Type == gjson.Number && r.Num == c.Min)
+			ok = r.Type == gjson.Number && r.Num == c.Min
+		case CondStrEq:
+			ok = r.Type == gjson.String && r.Str == c.Str
 		case CondRange:
 			ok = r.Type == gjson.Number && r.Num >= c.Min && r.Num <= c.Max
 		case CondStrRange:
