@@ -686,7 +686,7 @@ pub trait Ops: private::Sealed {
     /// db.set("a:1", "[1 1]").unwrap();
     /// db.set("b:1", "[1 1]").unwrap();
     /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
-    /// let batch = db.intersects_many_with("pos", &[r.clone(), r], 0, &Filter::new().matching("a:*")).unwrap();
+    /// let batch = db.intersects_many_with("pos", &[r, r], 0, &Filter::new().matching("a:*")).unwrap();
     /// assert_eq!(batch.get(1).unwrap().len(), 1);
     /// ```
     fn intersects_many_with(&self, index: &str, rects: &[Rect], limit: usize, filter: &Filter<'_>) -> Result<Batch> {

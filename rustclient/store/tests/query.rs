@@ -56,7 +56,7 @@ fn filters_match_brute_force() {
         nonempty += usize::from(!want.is_empty());
         assert_eq!(keys(&db.intersects_with("pos", &r, 0, &f).unwrap()), want, "round {round}");
         assert_eq!(keys(&db.within_with("pos", &r, 0, &f).unwrap()), want, "round {round}");
-        let batch = db.intersects_many_with("pos", &[r.clone(), r.clone()], 0, &f).unwrap();
+        let batch = db.intersects_many_with("pos", &[r, r], 0, &f).unwrap();
         for q in 0..2 {
             let got: BTreeSet<String> =
                 batch.get(q).unwrap().into_iter().map(|h| h.key_str().unwrap().to_owned()).collect();
