@@ -99,6 +99,7 @@ type fuzzer struct {
 	model map[string]string
 	ttls  map[string]bool
 	idx   map[string]fzIdx
+	txIdx map[string]fzIdx // the index definitions the open transaction sees
 	tx    uint64
 	txW   bool
 	txM   map[string]string
@@ -161,6 +162,18 @@ func FuzzCAPI(f *testing.F) {
 			234, 0, 0, 0, 2, 5, 0, 0, 148, 152, 128, 128,
 			235, 0, 0, 3, 0, 1,
 			235, 0, 0, 4, 1, 1},
+		// Issue 14's calls after two writes under "spj": filtered
+		// queries, field updates, update_fields, indexes, a prefix scan.
+		{0, 11, 0, 2,
+			0, 0, 10, 2, 2, 0, 136, 136, 132, 132, 7, 1, 2, 0,
+			0, 0, 11, 2, 2, 0, 148, 148, 152, 152, 9, 1, 2, 0,
+			248, 0, 1, 1, 0, 0, 1, 2, 0, 0, 0, 1, 1, 0, 0, 0,
+			248, 0, 3, 1, 2, 1, 1, 1, 0, 0, 0, 0, 0, 2, 2,
+			251, 0, 10, 2, 0, 0, 0, 0, 0,
+			252, 0, 10, 2, 0, 1, 0, 0, 0,
+			253, 0, 2, 10, 2, 0, 0, 0, 0, 11, 2, 1, 1, 0, 0,
+			254, 0, 0,
+			255, 0, 1, 0},
 	} {
 		f.Add(seed)
 	}
@@ -360,6 +373,15 @@ func (z *fuzzer) handleErrs(kind int, dbOnly, write bool) []int32 {
 	return nil
 }
 
+// idxView is the index definitions the handle kind sees: a write
+// transaction's own (it may create and drop indexes), else the committed.
+func (z *fuzzer) idxView(kind int) map[string]fzIdx {
+	if kind == 1 && z.txW {
+		return z.txIdx
+	}
+	return z.idx
+}
+
 // view is the content the handle kind sees.
 func (z *fuzzer) view(kind int) (map[string]string, map[string]bool) {
 	if kind == 1 && z.txW {
@@ -501,10 +523,11 @@ func (z *fuzzer) value() fzVal {
 	}
 }
 
-// writeCheck says whether the spatial indexes accept key=value: 1, 0, -1.
-func (z *fuzzer) writeCheck(key string, v fzVal) int {
+// writeCheck says whether the spatial indexes the handle kind sees accept
+// key=value: 1, 0, -1.
+func (z *fuzzer) writeCheck(kind int, key string, v fzVal) int {
 	res := 1
-	for _, d := range z.idx {
+	for _, d := range z.idxView(kind) {
 		if !d.spatial || !strings.HasPrefix(key, strings.TrimSuffix(d.pattern, "*")) {
 			continue
 		}
@@ -531,10 +554,15 @@ func ttlChoice(c int) int64 {
 }
 
 func (z *fuzzer) step() {
-	// Op bytes 232..255 are the batch calls; below, op % 24 picks the
+	// Op bytes 248..255 are issue 14's calls, 232..247 the batch calls
+	// (inputs kept before 248 existed now run those there); below, op % 24 picks the
 	// others as it did before they existed, so the corpus kept in
 	// capi/testdata mostly means what it meant.
 	op := z.in.u8()
+	if op >= 248 { // issue 14's calls (fuzz_query_test.go)
+		z.stepIssue14(op)
+		return
+	}
 	if op >= 232 {
 		switch (op - 232) % 4 {
 		case 0, 1:
@@ -617,7 +645,7 @@ func (z *fuzzer) opSet() {
 		allowed = append(allowed, sInvalid)
 	case allowed != nil:
 	default:
-		switch z.writeCheck(string(k), v) {
+		switch z.writeCheck(kind, string(k), v) {
 		case 1:
 			allowed = []int32{sOK}
 		case 0:
@@ -779,7 +807,7 @@ func (z *fuzzer) opSetMany() {
 	geo := 1
 	for i, it := range items {
 		bad = bad || it.KMode == drvNullLen || it.VMode == drvNullLen
-		switch z.writeCheck(string(it.Key), vals[i]) {
+		switch z.writeCheck(kind, string(it.Key), vals[i]) {
 		case 0:
 			geo = 0
 		case -1:
@@ -947,9 +975,12 @@ func (z *fuzzer) opBegin() {
 		return
 	}
 	z.tx, z.txW = tx, writable != 0
-	z.txM, z.txT = map[string]string{}, map[string]bool{}
+	z.txM, z.txT, z.txIdx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
 	for k, v := range z.model {
 		z.txM[k], z.txT[k] = v, z.ttls[k]
+	}
+	for k, v := range z.idx {
+		z.txIdx[k] = v
 	}
 }
 
@@ -966,7 +997,7 @@ func (z *fuzzer) opEnd() {
 	}
 	if st := z.call(what, func() int32 { return fn(h) }, allowed...); st == sOK {
 		if commit && z.txW {
-			z.model, z.ttls = z.txM, z.txT
+			z.model, z.ttls, z.idx = z.txM, z.txT, z.txIdx
 		}
 		z.stale = append(z.stale, z.tx)
 		z.tx = 0
@@ -989,7 +1020,8 @@ func (z *fuzzer) opCreateIndex() {
 	pattern := z.name("k*", "*", "")
 	k := []int32{0, 1, 2, 3, 4, 5, 6, -1, 7, 100}[z.in.u8()%10]
 	path := z.name("", "a", "n")
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true) // a write transaction joins in
+	idx := z.idxView(kind)
 	p := ""
 	if path != nil {
 		p = *path
@@ -1002,7 +1034,7 @@ func (z *fuzzer) opCreateIndex() {
 	case allowed != nil:
 	default:
 		d := fzIdx{pattern: *pattern, kind: k, path: p}
-		if old, ok := z.idx[*name]; ok {
+		if old, ok := idx[*name]; ok {
 			if old == d {
 				allowed = []int32{sOK}
 			} else {
@@ -1013,7 +1045,7 @@ func (z *fuzzer) opCreateIndex() {
 		}
 	}
 	if st := z.call("create_index", func() int32 { return drvCreateIndex(h, name, pattern, k, path) }, allowed...); st == sOK {
-		z.idx[*name] = fzIdx{pattern: *pattern, kind: k, path: p}
+		idx[*name] = fzIdx{pattern: *pattern, kind: k, path: p}
 	}
 }
 
@@ -1030,7 +1062,9 @@ func (z *fuzzer) opCreateSpatial() {
 	default:
 		name, pattern, path = z.name("", "sp"), z.name("", "p*"), nil
 	}
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true)
+	idx := z.idxView(kind)
+	m, _ := z.view(kind)
 	p := ""
 	if path != nil {
 		p = *path
@@ -1041,7 +1075,7 @@ func (z *fuzzer) opCreateSpatial() {
 	case allowed != nil:
 	default:
 		d := fzIdx{spatial: true, pattern: *pattern, path: p}
-		if old, ok := z.idx[*name]; ok {
+		if old, ok := idx[*name]; ok {
 			if old == d {
 				allowed = []int32{sOK}
 			} else {
@@ -1050,7 +1084,7 @@ func (z *fuzzer) opCreateSpatial() {
 		} else {
 			res := 1
 			prefix := strings.TrimSuffix(*pattern, "*")
-			for key, v := range z.model {
+			for key, v := range m {
 				if !strings.HasPrefix(key, prefix) {
 					continue
 				}
@@ -1078,7 +1112,7 @@ func (z *fuzzer) opCreateSpatial() {
 		}
 	}
 	if st := z.call("create_spatial_index", func() int32 { return drvCreateSpatial(h, name, pattern, path) }, allowed...); st == sOK {
-		z.idx[*name] = fzIdx{spatial: true, pattern: *pattern, path: p}
+		idx[*name] = fzIdx{spatial: true, pattern: *pattern, path: p}
 	}
 }
 
@@ -1087,19 +1121,20 @@ func ptr(s string) *string { return &s }
 func (z *fuzzer) opDrop() {
 	h, kind := z.handle()
 	name := z.name("ix", "sp", "spj", "", "nope")
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true)
+	idx := z.idxView(kind)
 	switch {
 	case name == nil || *name == "":
 		allowed = append(allowed, sInvalid)
 	case allowed != nil:
 	default:
 		allowed = []int32{sNoIndex}
-		if _, ok := z.idx[*name]; ok {
+		if _, ok := idx[*name]; ok {
 			allowed = []int32{sOK}
 		}
 	}
 	if st := z.call("drop_index", func() int32 { return drvDropIndex(h, name) }, allowed...); st == sOK {
-		delete(z.idx, *name)
+		delete(idx, *name)
 	}
 }
 
@@ -1126,7 +1161,7 @@ func (z *fuzzer) opScan() {
 	if index == nil || flags&^1 != 0 || nullOut {
 		allowed = append(allowed, sInvalid)
 	} else if allowed == nil {
-		d, ok := z.idx[*index]
+		d, ok := z.idxView(kind)[*index]
 		switch {
 		case *index == "":
 			allowed = []int32{sOK}
@@ -1206,7 +1241,7 @@ func (z *fuzzer) spatialAllowed(kind int, index *string, argsOK bool) []int32 {
 	case *index == "":
 		allowed = []int32{sInvalid}
 	default:
-		if d, ok := z.idx[*index]; ok && d.spatial {
+		if d, ok := z.idxView(kind)[*index]; ok && d.spatial {
 			allowed = []int32{sOK}
 		} else {
 			allowed = []int32{sNoIndex}
