@@ -66,31 +66,41 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, f *Filter, 
 // searchIndex runs a box query over every tree of ix. A tree of e
 // dimensions is asked with the box cut or padded to e dimensions: the
 // dimensions the box lacks are unbounded, those the items lack are
-// ignored. Items the filter f turns away are skipped before they count
-// toward limit. Hits are gathered in chunks and handed to fn by emit (see
-// there for why). It reports false if fn stopped it.
+// ignored. Hits are gathered in chunks and handed to fn by emit (see
+// there for why), which also tests them against the filter f: items it
+// turns away do not count toward limit. It reports false if fn stopped it.
 func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, f *Filter, fn func(key, value string) bool) bool {
 	now := ix.clock()
 	if !f.active() {
-		f = nil // the common case tests one pointer per hit
+		f = nil
 	}
 	hb := hitPool.Get().(*hitBuffer)
 	defer hitPool.Put(hb)
 	ids := hb.ids[:0]
-	seen := 0
+	seen := 0 // hits counted toward limit
 	stopped := false
+	flush := func() {
+		budget := 0
+		if f != nil && limit > 0 {
+			budget = limit - seen
+		}
+		n, more := ix.emit(ids, f, budget, fn)
+		if f != nil {
+			seen += n
+		}
+		stopped = !more
+		ids = ids[:0]
+	}
 	visit := func(id uint32) bool {
 		if !ix.live(id, now) {
 			return true
 		}
-		if f != nil && !f.pass(ix.items[id].key, ix.items[id].value) {
-			return true
-		}
 		ids = append(ids, id)
-		seen++
+		if f == nil {
+			seen++ // every hit counts: the chunk never holds more than limit
+		}
 		if len(ids) == hitChunk {
-			stopped = !ix.emit(ids, fn)
-			ids = ids[:0]
+			flush()
 		}
 		return !stopped && (limit == 0 || seen < limit)
 	}
@@ -112,7 +122,7 @@ func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, f *Filter, 
 		}
 	}
 	if !stopped && len(ids) > 0 {
-		stopped = !ix.emit(ids, fn)
+		flush()
 	}
 	hb.ids = ids[:0]
 	return !stopped
@@ -126,15 +136,18 @@ type hitBuffer struct{ ids []uint32 }
 
 var hitPool = sync.Pool{New: func() any { return &hitBuffer{ids: make([]uint32, 0, hitChunk)} }}
 
-// emit hands the items of ids to fn, in order, until fn returns false.
+// emit hands the items of ids that pass f (nil: all) to fn, in order, until
+// fn returns false or budget items (0: no budget) have gone. It returns
+// how many went and whether fn wants more.
 //
 // At a million items a hit's record and its key and value bytes are almost
 // never in the cache, and each miss costs more than the rest of the hit's
 // work. Touched one hit at a time, as fn copies them out, the misses come
 // one after another; touched first in loops of independent loads, they
 // overlap in the memory system. So emit reads every record, then the key
-// and value of each, and only then calls fn on data now in the cache.
-func (ix *spatialIndex) emit(ids []uint32, fn func(key, value string) bool) bool {
+// and value of each, and only then tests and calls fn on data now in the
+// cache.
+func (ix *spatialIndex) emit(ids []uint32, f *Filter, budget int, fn func(key, value string) bool) (int, bool) {
 	var sum uint
 	for _, id := range ids {
 		sum += uint(len(ix.items[id].value))
@@ -143,13 +156,21 @@ func (ix *spatialIndex) emit(ids []uint32, fn func(key, value string) bool) bool
 		sum += ix.items[id].touch()
 	}
 	keepLoads(sum)
+	n := 0
 	for _, id := range ids {
 		it := &ix.items[id]
+		if f != nil && !f.pass(it.key, it.value) {
+			continue
+		}
+		n++
 		if !fn(it.key, it.value) {
-			return false
+			return n, false
+		}
+		if n == budget {
+			return n, true
 		}
 	}
-	return true
+	return n, true
 }
 
 // touch reads the first byte of the item's key and the first and last of
@@ -254,10 +275,18 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, f *F
 		}
 	}()
 	now := ix.clock()
+	// A filter is applied inside the tree's search (NearestFunc), so the k
+	// nearest items that pass come in one search, however few pass.
+	var accept func(id uint32) bool
+	if f != nil {
+		accept = func(id uint32) bool {
+			it := &ix.items[id]
+			return ix.live(id, now) && f.pass(it.key, it.value)
+		}
+	}
 	// Expired items are still in the trees until the sweep removes them:
 	// they are skipped here, and when they took places among the k nearest,
-	// the search runs again with room for more. Items the filter turns
-	// away are skipped the same way.
+	// the search runs again with room for more.
 	want := k
 	var res []rtree.Neighbor
 	for {
@@ -265,7 +294,7 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, f *F
 		trees := 0
 		for _, e := range ix.present {
 			if t := ix.trees[e]; t.Len() > 0 {
-				res = t.Nearest(point[:min(len(point), e)], want, maxDist, ix.byKey, res)
+				res = t.NearestFunc(point[:min(len(point), e)], want, maxDist, ix.byKey, accept, res)
 				trees++
 			}
 		}
@@ -283,7 +312,7 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, f *F
 		}
 		n, dropped := 0, 0
 		for _, h := range res {
-			if ix.live(h.ID, now) && (f == nil || f.pass(ix.items[h.ID].key, ix.items[h.ID].value)) {
+			if ix.live(h.ID, now) {
 				res[n] = h
 				n++
 			} else {
