@@ -20,7 +20,7 @@ func (tx *Tx) WithinMany(index string, boxes []Rect, limit int, fn func(q int, k
 	return tx.searchMany(index, boxes, limit, true, nil, fn)
 }
 
-func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, f *Filter,
+func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, filter *Filter,
 	fn func(q int, key, value string) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
@@ -34,7 +34,8 @@ func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, f *
 	if limit < 0 {
 		return invalidf("negative limit %d", limit)
 	}
-	if err := f.validate(); err != nil {
+	f, err := filter.prepare()
+	if err != nil {
 		return err
 	}
 	tx.iterating++
@@ -57,7 +58,7 @@ func (tx *Tx) NearbyMany(index string, points [][]float64, k int, maxDist float6
 
 // NearbyManyFiltered is NearbyMany over the items that pass f (nil: all):
 // each query gets the k nearest items that pass.
-func (tx *Tx) NearbyManyFiltered(index string, points [][]float64, k int, maxDist float64, f *Filter,
+func (tx *Tx) NearbyManyFiltered(index string, points [][]float64, k int, maxDist float64, filter *Filter,
 	fn func(q int, key, value string, dist float64) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
@@ -71,7 +72,8 @@ func (tx *Tx) NearbyManyFiltered(index string, points [][]float64, k int, maxDis
 	if err := checkNearbyArgs(k, maxDist); err != nil {
 		return err
 	}
-	if err := f.validate(); err != nil {
+	f, err := filter.prepare()
+	if err != nil {
 		return err
 	}
 	tx.iterating++

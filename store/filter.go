@@ -2,6 +2,7 @@ package store
 
 import (
 	"math"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -133,20 +134,78 @@ func (c Cond) validate() error {
 
 // active reports whether the filter can turn any item away.
 func (f *Filter) active() bool {
-	return f != nil && (f.Match != "" || len(f.Where) > 0)
+	return f != nil && (f.Match != "" && f.Match != "*" || len(f.Where) > 0)
+}
+
+// filterRun is a checked Filter ready to test many items, made once per
+// query (nil: no filter).
+type filterRun struct {
+	match matcher
+	where []Cond
+}
+
+// prepare checks f and readies it; nil when it lets everything through.
+func (f *Filter) prepare() (*filterRun, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	if !f.active() {
+		return nil, nil
+	}
+	return &filterRun{match: newMatcher(f.Match), where: f.Where}, nil
 }
 
 // pass reports whether the item gets through.
-func (f *Filter) pass(key, value string) bool {
-	if f.Match != "" && !matchKey(key, f.Match) {
+func (r *filterRun) pass(key, value string) bool {
+	if !r.match.match(key) {
 		return false
 	}
-	for i := range f.Where {
-		if !f.Where[i].holds(value) {
+	for i := range r.where {
+		if !r.where[i].holds(value) {
 			return false
 		}
 	}
 	return true
+}
+
+// matcher is a key pattern ready to test many keys. Most patterns are a
+// prefix and a '*' ("player:*") or plain text: those are tested without
+// BuntDB's general matcher, which costs several times more per key.
+type matcher struct {
+	kind    uint8
+	pattern string // the pattern (matchGlob) or its literal part
+}
+
+const (
+	matchAny uint8 = iota
+	matchExact
+	matchPrefix
+	matchGlob
+)
+
+func newMatcher(p string) matcher {
+	special := strings.IndexAny(p, "*?\\")
+	switch {
+	case p == "" || p == "*":
+		return matcher{kind: matchAny}
+	case special < 0:
+		return matcher{kind: matchExact, pattern: p}
+	case special == len(p)-1 && p[special] == '*':
+		return matcher{kind: matchPrefix, pattern: p[:special]}
+	}
+	return matcher{kind: matchGlob, pattern: p}
+}
+
+func (m *matcher) match(key string) bool {
+	switch m.kind {
+	case matchAny:
+		return true
+	case matchExact:
+		return key == m.pattern
+	case matchPrefix:
+		return strings.HasPrefix(key, m.pattern)
+	}
+	return matchKey(key, m.pattern)
 }
 
 func (c *Cond) holds(value string) bool {
@@ -154,10 +213,10 @@ func (c *Cond) holds(value string) bool {
 	switch c.Op {
 	case CondEq:
 		return r.Type == gjson.Number && r.Num == c.Min
-	case CondStrEq:
-		return r.Type == gjson.String && r.Str == c.Str
 	case CondRange:
 		return r.Type == gjson.Number && c.Min <= r.Num && r.Num <= c.Max
+	case CondStrEq:
+		return r.Type == gjson.String && r.Str == c.Str
 	case CondStrRange:
 		return r.Type == gjson.String && c.Str <= r.Str && r.Str <= c.StrMax
 	case CondExists:

@@ -62,7 +62,11 @@ func newFilterWorld(t *testing.T, rng *rand.Rand, n int) *filterWorld {
 // randomFilter draws a filter from the shapes a caller would use.
 func randomFilter(rng *rand.Rand) *Filter {
 	f := &Filter{}
-	switch rng.IntN(4) {
+	switch rng.IntN(6) {
+	case 3:
+		f.Match = fmt.Sprintf("obj:npc:%d", rng.IntN(30)) // no wildcard: one key at most
+	case 4:
+		f.Match = "*"
 	case 0:
 		f.Match = "obj:player:*"
 	case 1:

@@ -8,11 +8,12 @@ package store
 // refused with ErrInvalidArgument before anything runs.
 
 // ScanFiltered is Scan over the items that pass f.
-func (tx *Tx) ScanFiltered(index string, r Range, f *Filter, fn func(key, value string) bool) error {
-	if err := f.validate(); err != nil {
+func (tx *Tx) ScanFiltered(index string, r Range, filter *Filter, fn func(key, value string) bool) error {
+	f, err := filter.prepare()
+	if err != nil {
 		return err
 	}
-	if !f.active() {
+	if f == nil {
 		return tx.Scan(index, r, fn)
 	}
 	return tx.scan(index, r, func(key, value string) (counts, more bool) {

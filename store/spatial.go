@@ -43,7 +43,7 @@ func (tx *Tx) Within(index string, box Rect, limit int, fn func(key, value strin
 	return tx.search(index, box, limit, true, nil, fn)
 }
 
-func (tx *Tx) search(index string, box Rect, limit int, inside bool, f *Filter, fn func(key, value string) bool) error {
+func (tx *Tx) search(index string, box Rect, limit int, inside bool, filter *Filter, fn func(key, value string) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -54,7 +54,8 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, f *Filter, 
 	if limit < 0 {
 		return invalidf("negative limit %d", limit)
 	}
-	if err := f.validate(); err != nil {
+	f, err := filter.prepare()
+	if err != nil {
 		return err
 	}
 	tx.iterating++
@@ -69,11 +70,8 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, f *Filter, 
 // ignored. Hits are gathered in chunks and handed to fn by emit (see
 // there for why), which also tests them against the filter f: items it
 // turns away do not count toward limit. It reports false if fn stopped it.
-func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, f *Filter, fn func(key, value string) bool) bool {
+func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, f *filterRun, fn func(key, value string) bool) bool {
 	now := ix.clock()
-	if !f.active() {
-		f = nil
-	}
 	hb := hitPool.Get().(*hitBuffer)
 	defer hitPool.Put(hb)
 	ids := hb.ids[:0]
@@ -147,7 +145,7 @@ var hitPool = sync.Pool{New: func() any { return &hitBuffer{ids: make([]uint32, 
 // overlap in the memory system. So emit reads every record, then the key
 // and value of each, and only then tests and calls fn on data now in the
 // cache.
-func (ix *spatialIndex) emit(ids []uint32, f *Filter, budget int, fn func(key, value string) bool) (int, bool) {
+func (ix *spatialIndex) emit(ids []uint32, f *filterRun, budget int, fn func(key, value string) bool) (int, bool) {
 	var sum uint
 	for _, id := range ids {
 		sum += uint(len(ix.items[id].value))
@@ -219,7 +217,7 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 
 // NearbyFiltered is Nearby over the items that pass f (nil: all): the k
 // nearest items that pass, not the k nearest filtered afterwards.
-func (tx *Tx) NearbyFiltered(index string, point []float64, k int, maxDist float64, f *Filter,
+func (tx *Tx) NearbyFiltered(index string, point []float64, k int, maxDist float64, filter *Filter,
 	fn func(key, value string, dist float64) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
@@ -231,7 +229,8 @@ func (tx *Tx) NearbyFiltered(index string, point []float64, k int, maxDist float
 	if err := checkNearbyArgs(k, maxDist); err != nil {
 		return err
 	}
-	if err := f.validate(); err != nil {
+	f, err := filter.prepare()
+	if err != nil {
 		return err
 	}
 	tx.iterating++
@@ -259,13 +258,10 @@ var neighborPool = sync.Pool{New: func() any { return new(neighbors) }}
 // nearbyIndex answers Nearby over every tree of ix, merging trees of
 // different numbers of dimensions by distance and key, over the items that
 // pass f. It reports false if fn stopped it.
-func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, f *Filter,
+func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, f *filterRun,
 	fn func(key, value string, dist float64) bool) bool {
 	if math.IsInf(maxDist, 1) {
 		maxDist = -1
-	}
-	if !f.active() {
-		f = nil
 	}
 	nb := neighborPool.Get().(*neighbors)
 	defer func() {
