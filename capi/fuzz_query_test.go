@@ -529,15 +529,23 @@ func (z *fuzzer) opUpdateFields() {
 	z.afterFieldWrite("update_fields", st, kind, keys, keyState{})
 }
 
+// readAllowed is what a read call with one output may return: the
+// handle's errors, INVALID_ARG for a NULL output, else OK.
+func (z *fuzzer) readAllowed(kind int, nullOut bool) []int32 {
+	allowed := z.handleErrs(kind, false, false)
+	if nullOut {
+		return append(allowed, sInvalid)
+	}
+	if allowed == nil {
+		return []int32{sOK}
+	}
+	return allowed
+}
+
 func (z *fuzzer) opIndexes() {
 	h, kind := z.handle()
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if nullOut {
-		allowed = append(allowed, sInvalid)
-	} else if allowed == nil {
-		allowed = []int32{sOK}
-	}
+	allowed := z.readAllowed(kind, nullOut)
 	var b drvBuf
 	st := z.call("indexes", func() int32 { var st int32; st, b = drvIndexes(h, nullOut); return st }, allowed...)
 	if st != sOK {

@@ -1375,12 +1375,7 @@ func (z *fuzzer) checkNearby(what string, kind int, index string, p []float64, k
 func (z *fuzzer) opLen() {
 	h, kind := z.handle()
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if nullOut {
-		allowed = append(allowed, sInvalid)
-	} else if allowed == nil {
-		allowed = []int32{sOK}
-	}
+	allowed := z.readAllowed(kind, nullOut)
 	var n uint64
 	st := z.call("len", func() int32 { var st int32; st, n = drvLen(h, nullOut); return st }, allowed...)
 	m, _ := z.view(kind)

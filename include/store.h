@@ -74,7 +74,7 @@ typedef int32_t store_status;
 #define STORE_ERR_WOULD_DEADLOCK (-8)    /* a database-level call from a thread holding a transaction */
 #define STORE_ERR_IO (-9)                /* the operating system refused a read or write */
 #define STORE_ERR_CORRUPT (-10)          /* a file or snapshot that is not a valid store */
-#define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open, shrink running */
+#define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open at close */
 #define STORE_ERR_INTERNAL (-12)         /* a bug in the library, caught */
 
 /* Sync policies for file-backed stores. */

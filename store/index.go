@@ -110,11 +110,7 @@ func (info IndexInfo) validate() error {
 // another definition it gives ErrIndexExists. On a file store the
 // definition is saved beside the file and restored by Open.
 func (db *DB) CreateIndex(name, pattern string, kind IndexKind, path string) error {
-	if kind == indexSpatial {
-		// The spatial kind is internal: R-trees come from CreateSpatialIndex.
-		return invalidf("index kind %d", int32(kind))
-	}
-	return db.createIndex(IndexInfo{Name: name, Pattern: pattern, Kind: kind, Path: path})
+	return db.update(func(tx *Tx) error { return tx.CreateIndex(name, pattern, kind, path) })
 }
 
 // CreateSpatialIndex builds an R-tree over the geometry of the values of
@@ -125,11 +121,7 @@ func (db *DB) CreateIndex(name, pattern string, kind IndexKind, path string) err
 // dimensions. If an existing item under pattern has no readable geometry
 // the index is refused with ErrInvalidGeometry naming the key.
 func (db *DB) CreateSpatialIndex(name, pattern, path string) error {
-	return db.createIndex(IndexInfo{Name: name, Pattern: pattern, Kind: indexSpatial, Path: path})
-}
-
-func (db *DB) createIndex(info IndexInfo) error {
-	return db.update(func(tx *Tx) error { return tx.createIndex(info) })
+	return db.update(func(tx *Tx) error { return tx.CreateSpatialIndex(name, pattern, path) })
 }
 
 // addIndex builds the index inside a writable transaction.

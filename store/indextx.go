@@ -24,6 +24,7 @@ type indexChange struct {
 // writable.
 func (tx *Tx) CreateIndex(name, pattern string, kind IndexKind, path string) error {
 	if kind == indexSpatial {
+		// The spatial kind is internal: R-trees come from CreateSpatialIndex.
 		return invalidf("index kind %d", int32(kind))
 	}
 	return tx.createIndex(IndexInfo{Name: name, Pattern: pattern, Kind: kind, Path: path})

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "store.h"
+#include "bench.h"
 
 enum { ITEMS = 100000, QUERIES = 500, RUNS = 11 };
 
@@ -25,24 +25,6 @@ static double next_unit(void) { /* xorshift64 */
     rng ^= rng >> 7;
     rng ^= rng << 17;
     return (double)(rng >> 11) / 9007199254740992.0;
-}
-
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void die(const char *what, store_status st) {
-    char msg[256];
-    store_last_error(msg, sizeof msg);
-    fprintf(stderr, "%s: %s: %s\n", what, store_status_name(st), msg);
-    exit(1);
 }
 
 static double qx[QUERIES], qy[QUERIES];

@@ -64,7 +64,7 @@ pub const STORE_ERR_WOULD_DEADLOCK: store_status = -8;
 pub const STORE_ERR_IO: store_status = -9;
 /// A file or snapshot that is not a valid store.
 pub const STORE_ERR_CORRUPT: store_status = -10;
-/// File held by another store, transaction open, shrink running.
+/// File held by another store, transaction open at close.
 pub const STORE_ERR_BUSY: store_status = -11;
 /// A bug in the library, caught.
 pub const STORE_ERR_INTERNAL: store_status = -12;
