@@ -583,6 +583,7 @@ store_status store_nearby_many_ex(store_t h, const char *index, const double *po
  * sjson path naming one field ("hp", "pos.0", "inv.-1" appends to inv),
  * with no wildcard, query, modifier or pipe, and not running through a
  * number, string, bool or null. Whatever is refused changes nothing.
+ * Blocks as any write does (see Blocking above); thread-safe.
  *
  * store_set_field sets the field to json (json_len bytes of JSON text),
  * creating it and the objects on the way if needed.
@@ -622,6 +623,7 @@ store_status store_update_fields(store_t h, const store_field_update *ups, size_
  * empty when the index has none. Little-endian, unaligned. On a
  * transaction handle it lists what the transaction sees, the indexes it
  * made included. *out is owned by the caller and zeroed on failure.
+ * Blocks as any read does; thread-safe.
  * Errors: BAD_HANDLE, INVALID_ARG (out NULL), WOULD_DEADLOCK, CLOSED,
  * TX_CLOSED. */
 store_status store_indexes(store_t h, store_bytes *out);
