@@ -1,7 +1,8 @@
-/* What the C benchmarks share: a monotonic clock, a comparison for qsort
- * and a fatal error with the library's message. */
-#ifndef CTEST_BENCH_H
-#define CTEST_BENCH_H
+/* Helpers of the C timing loops: capi/ctest/bench_get.c and
+ * bench/bindings/bench.c (which `make bench-bindings` compares with the
+ * Python and JS packages). */
+#ifndef STORE_CTEST_BENCH_H
+#define STORE_CTEST_BENCH_H
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ static inline int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Prints a failed call's status and message and exits. */
 static inline void die(const char *what, store_status st) {
     char msg[256];
     store_last_error(msg, sizeof msg);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "store.h"
 
 enum { KEYS = 100000, KEY_LEN = 16, VAL_LEN = 100, CALLS = 2000000, RUNS = 5 };
 
