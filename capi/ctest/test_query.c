@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,6 +513,44 @@ static void test_index_listing_and_tx(void) {
     remove_tmpdir(dir);
 }
 
+/* Two shrinks at once: the second waits for the first (BuntDB pauses a
+ * quarter second at the start of each, so they overlap) and both succeed,
+ * where the second used to fail with BUSY. */
+struct shrink_call {
+    store_t db;
+    store_status st;
+};
+
+static void *shrink_thread(void *arg) {
+    struct shrink_call *c = arg;
+    c->st = store_shrink(c->db);
+    return NULL;
+}
+
+static void test_shrink_overlap(void) {
+    char *dir = make_tmpdir();
+    char *path = path_join(dir, "db");
+    store_t db;
+    OK(store_open(path, NULL, &db));
+    for (int i = 0; i < 100; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i % 10);
+        OK(store_set(db, B(key), B("some value"), 0));
+    }
+    struct shrink_call other = {db, STORE_ERR_INTERNAL};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, shrink_thread, &other) == 0);
+    sleep_ms(20); /* inside the other's quarter-second pause */
+    OK(store_shrink(db));
+    CHECK(pthread_join(t, NULL) == 0);
+    ST(other.st, STORE_OK);
+    CHECK(len_of(db) == 10);
+    OK(store_close(db));
+    ERR(store_shrink(db), STORE_ERR_BAD_HANDLE);
+    free(path);
+    remove_tmpdir(dir);
+}
+
 void test_query(void) {
     store_t db = open_memory();
     OK(store_create_spatial_index(db, "pos", "obj:*", "pos"));
@@ -525,4 +564,5 @@ void test_query(void) {
     test_prefix();
     test_fields();
     test_index_listing_and_tx();
+    test_shrink_overlap();
 }
