@@ -12,7 +12,7 @@ func TestFieldUpdates(t *testing.T) {
 	mustSet(t, db, "p", `{"hp":10,"name":"ann","inv":["axe"],"pos":{"x":1}}`)
 	mustOK(t, db.SetField("p", "name", `"bob"`))
 	mustOK(t, db.SetField("p", "inv.-1", ` "gem" `)) // append; spaces around the JSON are fine
-	mustOK(t, db.SetField("p", "stats.str", `5`))   // objects on the way are made
+	mustOK(t, db.SetField("p", "stats.str", `5`))    // objects on the way are made
 	n, err := db.IncrField("p", "hp", -2.5)
 	mustOK(t, err)
 	if n != 7.5 {

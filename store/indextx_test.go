@@ -107,7 +107,7 @@ func TestDropInTxRollsBack(t *testing.T) {
 	mustOK(t, tx.DropIndex("pos"))
 	mustOK(t, tx.DropIndex("name"))
 	wantErr(t, tx.DropIndex("pos"), ErrNoIndex)
-	mustSet(t, tx, "p:2", "anything") // no index refuses it now
+	mustSet(t, tx, "p:2", "anything")                  // no index refuses it now
 	mustOK(t, tx.CreateSpatialIndex("pos", "p:1", "")) // a new one under the old name
 	mustOK(t, tx.Rollback())
 	if got := intersectKeys(t, db, "pos", Point(1, 1), 0); !slices.Equal(got, []string{"p:1"}) {
