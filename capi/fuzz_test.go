@@ -162,18 +162,28 @@ func FuzzCAPI(f *testing.F) {
 			234, 0, 0, 0, 2, 5, 0, 0, 148, 152, 128, 128,
 			235, 0, 0, 3, 0, 1,
 			235, 0, 0, 4, 1, 1},
-		// Issue 14's calls after two writes under "spj": filtered
-		// queries, field updates, update_fields, indexes, a prefix scan.
+		// Issue 14's calls after two writes under "spj" (j0 at (2, 1), j1
+		// at (5, 6)): a filtered intersects, a keys-only nearby batch,
+		// set/incr/delete field, update_fields, indexes, a prefix scan, a
+		// count-only scan; then an index made in a transaction, listed
+		// there, rolled back, listed again.
 		{0, 11, 0, 2,
 			0, 0, 10, 2, 2, 0, 136, 136, 132, 132, 7, 1, 2, 0,
 			0, 0, 11, 2, 2, 0, 148, 148, 152, 152, 9, 1, 2, 0,
-			248, 0, 1, 1, 0, 0, 1, 2, 0, 0, 0, 1, 1, 0, 0, 0,
-			248, 0, 3, 1, 2, 1, 1, 1, 0, 0, 0, 0, 0, 2, 2,
-			251, 0, 10, 2, 0, 0, 0, 0, 0,
-			252, 0, 10, 2, 0, 1, 0, 0, 0,
-			253, 0, 2, 10, 2, 0, 0, 0, 0, 11, 2, 1, 1, 0, 0,
-			254, 0, 0,
-			255, 0, 1, 0},
+			248, 0, 1, 1, 0, 2, 1, 0, 1, 0, 10, 1, 0, 0, 1, 0, 128, 168, 128, 168,
+			248, 0, 6, 1, 2, 4, 0, 2, 0, 1, 0, 2, 128, 128, 128, 128, 148, 148, 152, 152,
+			251, 0, 10, 2, 1, 0, 0, 0, 1,
+			252, 0, 10, 2, 0, 1, 0, 0, 1,
+			251, 0, 10, 2, 1, 2, 0, 0, 1,
+			253, 0, 2, 1, 10, 2, 0, 1, 0, 0, 11, 2, 1, 0, 0, 0,
+			254, 0, 1,
+			255, 0, 3, 1,
+			248, 0, 0, 1, 3, 0, 2, 0, 0, 0, 0, 1, 0, 1,
+			8, 0, 1, 1,
+			10, 5, 0, 1, 2, 0,
+			254, 5, 1,
+			9, 5, 1,
+			254, 0, 1},
 	} {
 		f.Add(seed)
 	}
