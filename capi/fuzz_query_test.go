@@ -256,22 +256,7 @@ func (z *fuzzer) opQueryEx() {
 	}
 	var allowed []int32
 	if what == "scan" {
-		allowed = z.handleErrs(kind, false, false)
-		switch {
-		case index == nil || !argsOK:
-			allowed = append(allowed, sInvalid)
-		case allowed != nil:
-		default:
-			d, ok := z.idxView(kind)[*index]
-			switch {
-			case *index == "":
-				allowed = []int32{sOK}
-			case !ok || d.spatial:
-				allowed = []int32{sNoIndex}
-			default:
-				allowed = []int32{sOK, sInvalid} // a prefix on a numeric index
-			}
-		}
+		allowed = z.scanAllowed(kind, index, argsOK, sOK, sInvalid) // a prefix on a numeric index
 	} else {
 		allowed = z.spatialAllowed(kind, index, argsOK)
 	}
@@ -356,6 +341,27 @@ func (z *fuzzer) opQueryEx() {
 	for q := range got {
 		z.expectFiltered(fmt.Sprintf("%s_ex query %d", what, q), o, plain[q], got[q], limit, ordered)
 	}
+}
+
+// scanAllowed is what a scan may return: the handle's errors, INVALID_ARG
+// for bad arguments, NO_INDEX for an unknown or spatial index, OK for the
+// keys, and onIndex for an ordered index.
+func (z *fuzzer) scanAllowed(kind int, index *string, argsOK bool, onIndex ...int32) []int32 {
+	allowed := z.handleErrs(kind, false, false)
+	switch {
+	case index == nil || !argsOK:
+		return append(allowed, sInvalid)
+	case allowed != nil:
+		return allowed
+	}
+	d, ok := z.idxView(kind)[*index]
+	switch {
+	case *index == "":
+		return []int32{sOK}
+	case !ok || d.spatial:
+		return []int32{sNoIndex}
+	}
+	return onIndex
 }
 
 // opPrefix: a prefix scan of the keys against the model.

@@ -1167,20 +1167,7 @@ func (z *fuzzer) opScan() {
 	flags := []int32{0, 1, 0, 1, 2, -1}[z.in.u8()%6]
 	limit := []uint64{0, 0, 1, 2, 3, math.MaxUint64}[z.in.u8()%6]
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if index == nil || flags&^1 != 0 || nullOut {
-		allowed = append(allowed, sInvalid)
-	} else if allowed == nil {
-		d, ok := z.idxView(kind)[*index]
-		switch {
-		case *index == "":
-			allowed = []int32{sOK}
-		case !ok || d.spatial:
-			allowed = []int32{sNoIndex}
-		default:
-			allowed = []int32{sOK}
-		}
-	}
+	allowed := z.scanAllowed(kind, index, flags&^1 == 0 && !nullOut, sOK)
 	hits, ok := z.callResult("scan", func() (int32, drvBuf) { return drvScan(h, index, lo, hi, flags, limit, nullOut) }, allowed...)
 	if !ok {
 		return
