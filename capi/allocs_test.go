@@ -30,7 +30,6 @@ func openKV(t testing.TB, n int) (uint64, [][]byte) {
 	return h, keys
 }
 
-
 func TestGetAddsNoAllocations(t *testing.T) {
 	h, keys := openKV(t, 1000)
 	defer drvClose(h)

@@ -56,8 +56,8 @@ pub enum Error {
     Io(String),
     /// `STORE_ERR_CORRUPT`: a file or snapshot that is not a valid store.
     Corrupt(String),
-    /// `STORE_ERR_BUSY`: file held by another store, transaction open,
-    /// shrink running.
+    /// `STORE_ERR_BUSY`: file held by another store, transaction open at
+    /// close.
     Busy(String),
     /// `STORE_ERR_BUFFER_TOO_SMALL`: a buffer given to the library could not
     /// hold the result. The crate's own calls grow their buffers and retry,
