@@ -719,6 +719,70 @@ pub trait Ops: private::Sealed {
         nearby_raw(self.raw_handle(), index, point, k, max_dist, Some(&filter.raw()?))
     }
 
+    /// How many items [`scan_with`](Ops::scan_with) would return, without
+    /// copying any of them out (`STORE_QUERY_COUNT_ONLY`).
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Range, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("npc:1", "a").unwrap();
+    /// db.set("npc:2", "b").unwrap();
+    /// db.set("pc:1", "c").unwrap();
+    /// assert_eq!(db.scan_count("", Range::prefix("npc:"), &Filter::new()).unwrap(), 2);
+    /// ```
+    fn scan_count(&self, index: &str, range: Range<'_>, filter: &Filter<'_>) -> Result<usize> {
+        count_of(scan_bytes(self.raw_handle(), index, range, Some(&filter.raw_counting()?))?)
+    }
+
+    /// How many items [`intersects_with`](Ops::intersects_with) would
+    /// return, without copying any of them out.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 1]").unwrap();
+    /// db.set("b:1", "[1 1]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
+    /// assert_eq!(db.intersects_count("pos", &r, &Filter::new()).unwrap(), 2);
+    /// assert_eq!(db.intersects_count("pos", &r, &Filter::new().matching("a:*")).unwrap(), 1);
+    /// ```
+    fn intersects_count(&self, index: &str, rect: &Rect, filter: &Filter<'_>) -> Result<usize> {
+        count_of(box_bytes(self.raw_handle(), index, rect, 0, Some(&filter.raw_counting()?), sys::store_intersects_ex)?)
+    }
+
+    /// How many items [`within_with`](Ops::within_with) would return,
+    /// without copying any of them out.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 1]").unwrap();
+    /// db.set("a:2", "[5 5]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
+    /// assert_eq!(db.within_count("pos", &r, &Filter::new()).unwrap(), 1);
+    /// ```
+    fn within_count(&self, index: &str, rect: &Rect, filter: &Filter<'_>) -> Result<usize> {
+        count_of(box_bytes(self.raw_handle(), index, rect, 0, Some(&filter.raw_counting()?), sys::store_within_ex)?)
+    }
+
+    /// How many items lie within `max_dist` of `point` and pass `filter`,
+    /// without copying any of them out.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Point, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 0]").unwrap();
+    /// db.set("a:2", "[9 0]").unwrap();
+    /// let origin = Point::new(&[0.0, 0.0]).unwrap();
+    /// assert_eq!(db.nearby_count("pos", &origin, 5.0, &Filter::new()).unwrap(), 1);
+    /// ```
+    fn nearby_count(&self, index: &str, point: &Point, max_dist: f64, filter: &Filter<'_>) -> Result<usize> {
+        count_of(nearby_bytes(self.raw_handle(), index, point, 0, Some(max_dist), Some(&filter.raw_counting()?))?)
+    }
+
     /// [`intersects_many`](Ops::intersects_many) over the items that pass
     /// `filter` (the same filter for every rect).
     ///
@@ -957,6 +1021,10 @@ fn no_opts() -> sys::store_query_opts {
 }
 
 fn scan_raw(h: sys::store_t, index: &str, range: Range<'_>, filter: Option<&RawFilter>) -> Result<Hits> {
+    Hits::new(scan_bytes(h, index, range, filter)?)
+}
+
+fn scan_bytes(h: sys::store_t, index: &str, range: Range<'_>, filter: Option<&RawFilter>) -> Result<Bytes> {
     let index = c_string(index)?;
     let (lo, lol) = range.lo.map_or((std::ptr::null(), 0), raw_parts);
     let (hi, hil) = range.hi.map_or((std::ptr::null(), 0), raw_parts);
@@ -972,10 +1040,7 @@ fn scan_raw(h: sys::store_t, index: &str, range: Range<'_>, filter: Option<&RawF
     // SAFETY: index is NUL-terminated; lo/hi are NULL (open) or valid for
     // their lengths; o is NULL or points to opts, whose pointers borrow
     // `filter`; out is a live store_bytes.
-    let bytes = with_buffer(|out| unsafe {
-        sys::store_scan_ex(h, index.as_ptr(), lo, lol, hi, hil, flags, range.limit, o, out)
-    })?;
-    Hits::new(bytes)
+    with_buffer(|out| unsafe { sys::store_scan_ex(h, index.as_ptr(), lo, lol, hi, hil, flags, range.limit, o, out) })
 }
 
 fn nearby_raw(
@@ -986,6 +1051,17 @@ fn nearby_raw(
     max_dist: Option<f64>,
     filter: Option<&RawFilter>,
 ) -> Result<Hits> {
+    Hits::new(nearby_bytes(h, index, point, k, max_dist, filter)?)
+}
+
+fn nearby_bytes(
+    h: sys::store_t,
+    index: &str,
+    point: &Point,
+    k: usize,
+    max_dist: Option<f64>,
+    filter: Option<&RawFilter>,
+) -> Result<Bytes> {
     let max_dist = max_dist_arg(max_dist)?;
     let index = c_string(index)?;
     let c = point.coords();
@@ -993,10 +1069,15 @@ fn nearby_raw(
     let o = opts_ptr(filter, &mut opts);
     // SAFETY: index is NUL-terminated, c holds c.len() doubles, o is NULL
     // or points to opts (which borrows `filter`), out is a live store_bytes.
-    let bytes = with_buffer(|out| unsafe {
-        sys::store_nearby_ex(h, index.as_ptr(), c.as_ptr(), c.len(), k, max_dist, o, out)
-    })?;
-    Hits::new(bytes)
+    with_buffer(|out| unsafe { sys::store_nearby_ex(h, index.as_ptr(), c.as_ptr(), c.len(), k, max_dist, o, out) })
+}
+
+/// The count of a count-only result (`STORE_QUERY_COUNT_ONLY`): one u32.
+fn count_of(bytes: Bytes) -> Result<usize> {
+    match <[u8; 4]>::try_from(bytes.as_bytes()) {
+        Ok(b) => Ok(u32::from_le_bytes(b) as usize),
+        Err(_) => Err(Error::Internal(format!("a count-only result of {} bytes, want 4", bytes.len()))),
+    }
 }
 
 fn nearby_many_raw(
@@ -1035,6 +1116,10 @@ type BoxFn = unsafe extern "C" fn(
 ) -> i32;
 
 fn box_query(h: sys::store_t, index: &str, rect: &Rect, limit: usize, filter: Option<&RawFilter>, f: BoxFn) -> Result<Hits> {
+    Hits::new(box_bytes(h, index, rect, limit, filter, f)?)
+}
+
+fn box_bytes(h: sys::store_t, index: &str, rect: &Rect, limit: usize, filter: Option<&RawFilter>, f: BoxFn) -> Result<Bytes> {
     let index = c_string(index)?;
     let (min, max) = (rect.min(), rect.max());
     let mut opts = no_opts();
@@ -1042,8 +1127,7 @@ fn box_query(h: sys::store_t, index: &str, rect: &Rect, limit: usize, filter: Op
     // SAFETY: f is store_intersects_ex or store_within_ex; index is
     // NUL-terminated, min and max hold rect.dims() doubles each, o is NULL
     // or points to opts, out is a live store_bytes.
-    let bytes = with_buffer(|out| unsafe { f(h, index.as_ptr(), min.as_ptr(), max.as_ptr(), rect.dims(), limit, o, out) })?;
-    Hits::new(bytes)
+    with_buffer(|out| unsafe { f(h, index.as_ptr(), min.as_ptr(), max.as_ptr(), rect.dims(), limit, o, out) })
 }
 
 /// The C API's max_dist for nearby: -1 for no bound.

@@ -178,6 +178,14 @@ impl<'a> Filter<'a> {
         let flags = if self.keys_only { sys::STORE_QUERY_KEYS_ONLY } else { 0 };
         Ok(RawFilter { pattern, _paths: paths, wheres, flags })
     }
+
+    /// [`raw`](Filter::raw) for the count-only calls: the result is the
+    /// count alone, whatever `keys_only` says.
+    pub(crate) fn raw_counting(&self) -> Result<RawFilter> {
+        let mut raw = self.raw()?;
+        raw.flags = sys::STORE_QUERY_COUNT_ONLY;
+        Ok(raw)
+    }
 }
 
 /// A [`Filter`] as the C API takes it. The `store_where` items point into

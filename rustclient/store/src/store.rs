@@ -256,9 +256,9 @@ impl Store {
     /// # use store::{Ops, Store};
     /// let db = Store::open_in_memory().unwrap();
     /// db.set("k", "v").unwrap();
-    /// let v = db.get("k").unwrap();
+    /// let hits = db.get_many(["k"]).unwrap(); // a result buffer
     /// assert!(Store::outstanding_buffers() >= 1);
-    /// drop(v);
+    /// drop(hits);
     /// ```
     pub fn outstanding_buffers() -> u64 {
         // SAFETY: takes nothing, never fails.

@@ -55,6 +55,9 @@ fn filters_match_brute_force() {
             .collect();
         nonempty += usize::from(!want.is_empty());
         assert_eq!(keys(&db.intersects_with("pos", &r, 0, &f).unwrap()), want, "round {round}");
+        // The count-only forms agree, and copy nothing out.
+        assert_eq!(db.intersects_count("pos", &r, &f).unwrap(), want.len(), "round {round}");
+        assert_eq!(db.within_count("pos", &r, &f).unwrap(), want.len(), "round {round}");
         assert_eq!(keys(&db.within_with("pos", &r, 0, &f).unwrap()), want, "round {round}");
         let batch = db.intersects_many_with("pos", &[r, r], 0, &f).unwrap();
         for q in 0..2 {
@@ -81,6 +84,13 @@ fn filters_match_brute_force() {
         // Scans: the same filter over the keys.
         let all: BTreeSet<String> = items.iter().filter(|it| passes(it)).map(|it| it.0.clone()).collect();
         assert_eq!(keys(&db.scan_with("", Range::all(), &f).unwrap()), all);
+        assert_eq!(db.scan_count("", Range::all(), &f).unwrap(), all.len());
+        let radius = 15.0;
+        let in_radius = items
+            .iter()
+            .filter(|it| passes(it) && ((it.1 - qx).powi(2) + (it.2 - qy).powi(2)).sqrt() <= radius)
+            .count();
+        assert_eq!(db.nearby_count("pos", &p, radius, &f).unwrap(), in_radius, "round {round}");
     }
     assert!(nonempty > 20, "weak draw: {nonempty}");
 }
@@ -130,6 +140,10 @@ fn bad_filters_are_refused() {
             db.within_many_with("pos", std::slice::from_ref(&r), 0, f).map(|_| ()),
             db.nearby_many_with("pos", std::slice::from_ref(&p), 1, None, f).map(|_| ()),
             db.scan_with("", Range::all(), f).map(|_| ()),
+            db.scan_count("", Range::all(), f).map(|_| ()),
+            db.intersects_count("pos", &r, f).map(|_| ()),
+            db.within_count("pos", &r, f).map(|_| ()),
+            db.nearby_count("pos", &p, 1.0, f).map(|_| ()),
         ] {
             assert!(matches!(r, Err(Error::InvalidArg(_))), "{f:?}: {r:?}");
         }
@@ -140,6 +154,9 @@ fn bad_filters_are_refused() {
     let f = Filter::new();
     assert!(matches!(ghost.scan_with("", Range::all(), &f), Err(Error::BadHandle(_))));
     assert!(matches!(ghost.intersects_with("pos", &r, 0, &f), Err(Error::BadHandle(_))));
+    assert!(matches!(ghost.intersects_count("pos", &r, &f), Err(Error::BadHandle(_))));
+    assert!(matches!(ghost.scan_count("", Range::all(), &f), Err(Error::BadHandle(_))));
+    assert!(matches!(ghost.nearby_count("pos", &p, 1.0, &f), Err(Error::BadHandle(_))));
     assert!(matches!(ghost.nearby_many_with("pos", &[p], 1, None, &f), Err(Error::BadHandle(_))));
     assert!(matches!(ghost.set_field("k", "a", "1"), Err(Error::BadHandle(_))));
     assert!(matches!(ghost.incr_field("k", "a", 1.0), Err(Error::BadHandle(_))));
