@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"path/filepath"
 	"strings"
@@ -94,11 +95,13 @@ func (c *rawConn) line() string {
 	return strings.TrimSuffix(l, "\r\n")
 }
 
-// closed reports whether the server closed the connection.
+// closed reports whether the server closed the connection (without
+// sending anything more) within a few seconds.
 func (c *rawConn) closed() bool {
 	_ = c.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
 	_, err := c.rd.ReadByte()
-	return err != nil
+	var ne net.Error
+	return err != nil && !(errors.As(err, &ne) && ne.Timeout())
 }
 
 func must[T any](t *testing.T, cmd interface {

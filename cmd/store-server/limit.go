@@ -13,15 +13,16 @@ import (
 // done after each batch of requests redcon hands it.
 type limitedConn struct {
 	net.Conn
-	max   int64 // bytes one request may take
+	max      int64 // bytes one request may take
+	maxReads int   // reads one request may take
 	since int64 // bytes read since the last whole request
 	reads int   // reads since the last whole request
 }
 
-// maxReadsPerRequest bounds the reads (and so redcon's recursion depth)
-// one request may take. A client writes a request in one go; only one that
+// defaultMaxReads bounds the reads (and so redcon's recursion depth) one
+// request may take. A client writes a request in one go; only one that
 // trickles a few bytes at a time comes near it.
-const maxReadsPerRequest = 10000
+const defaultMaxReads = 10000
 
 var errRequestTooLarge = errors.New("request too large")
 
@@ -29,8 +30,8 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 	if c.since > c.max {
 		return 0, fmt.Errorf("%w: more than %d bytes", errRequestTooLarge, c.max)
 	}
-	if c.reads >= maxReadsPerRequest {
-		return 0, fmt.Errorf("%w: one request in more than %d pieces", errRequestTooLarge, maxReadsPerRequest)
+	if c.reads >= c.maxReads {
+		return 0, fmt.Errorf("%w: one request in more than %d pieces", errRequestTooLarge, c.maxReads)
 	}
 	// Never read more than one byte past the limit.
 	if room := c.max - c.since + 1; int64(len(p)) > room {

@@ -25,6 +25,7 @@ type Config struct {
 	MaxClients int
 	MaxRequest int64 // bytes
 	Sync       store.SyncPolicy
+	maxReads   int // reads one request may take; 0: defaultMaxReads
 }
 
 // Server serves one store to RESP clients over TCP and a Unix socket.
@@ -58,6 +59,9 @@ const writeTimeout = 10 * time.Second
 func Listen(cfg Config) (*Server, error) {
 	if cfg.MaxClients < 1 || cfg.MaxRequest < 1 {
 		return nil, errors.New("--max-clients and --max-request must be at least 1")
+	}
+	if cfg.maxReads == 0 {
+		cfg.maxReads = defaultMaxReads
 	}
 	opts := store.DefaultOptions()
 	opts.SyncPolicy = cfg.Sync
@@ -180,7 +184,7 @@ func (s *Server) clients() int {
 // sent), runs them in order and writes their replies in one go.
 func (s *Server) serveConn(nc net.Conn) {
 	defer s.drop(nc)
-	lc := &limitedConn{Conn: nc, max: s.cfg.MaxRequest}
+	lc := &limitedConn{Conn: nc, max: s.cfg.MaxRequest, maxReads: s.cfg.maxReads}
 	rd := redcon.NewReader(lc)
 	wr := redcon.NewWriter(nc)
 	c := newClient(s)
