@@ -38,6 +38,13 @@ func TestGarbage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var wg sync.WaitGroup
 	for i := range 20 {
+		b := make([]byte, 200+i*50)
+		for j := range b {
+			b[j] = byte(rng.Uint32())
+		}
+		if i%2 == 0 {
+			b[0] = '*'
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -47,13 +54,6 @@ func TestGarbage(t *testing.T) {
 				return
 			}
 			defer nc.Close()
-			b := make([]byte, 200+i*50)
-			for j := range b {
-				b[j] = byte(rng.Uint32())
-			}
-			if i%2 == 0 {
-				b[0] = '*'
-			}
 			_, _ = nc.Write(b)
 			_ = nc.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 			_, _ = nc.Read(make([]byte, 100))
@@ -102,14 +102,14 @@ func TestRequestLimit(t *testing.T) {
 	}
 	// A request trickled a byte at a time is cut off too.
 	c = dialRaw(t, s)
-	go func() {
+	go func(nc net.Conn) {
 		for range 60 {
-			if _, err := c.nc.Write([]byte("a")); err != nil {
+			if _, err := nc.Write([]byte("a")); err != nil {
 				return
 			}
 			time.Sleep(time.Millisecond)
 		}
-	}()
+	}(c.nc)
 	if got := c.line(); got != "-ERR request too large: one request in more than 50 pieces" {
 		t.Fatalf("reply %q", got)
 	}
