@@ -30,6 +30,8 @@ type fileCheck struct {
 	marked bool
 	// expiry: some whole record sets an item with an expiry.
 	expiry bool
+	// records: whole records before good; last: where the last one starts.
+	records, last int64
 }
 
 // tornTailScanMax bounds how much of a torn tail checkFile reads into memory
@@ -83,6 +85,8 @@ func checkFileMark(path string, mark int64) (fileCheck, error) {
 				return fc, corruptAt(path, nulRun, fmt.Sprintf("%d NUL bytes before the record at offset %d", start-nulRun, start))
 			}
 			fc.good = w.pos
+			fc.records++
+			fc.last = start
 			fc.expiry = fc.expiry || w.expiry
 		case recordTorn:
 			// A write cut short: BuntDB drops it. Unless a whole record
