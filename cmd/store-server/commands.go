@@ -469,20 +469,17 @@ func parseScan(c *client, args [][]byte) (op, error) {
 		}
 	}
 	return op{run: func(rw store.ReadWriter, w *redcon.Writer) error {
-		// A literal prefix of the pattern bounds the walk.
-		// TODO(#14): a prefix scan in store/ would give this directly.
-		r := store.Range{Lo: from, HasLo: true}
-		if pre := literalPrefix(pattern); pre > from {
-			r.Lo = pre
-		}
-		if pre := literalPrefix(pattern); pre != "" {
-			if end, ok := prefixEnd(pre); ok {
-				r.Hi, r.HasHi = end, true
-			}
-		}
+		// A literal prefix of the pattern bounds the walk: it starts there
+		// and ends at the first key without it.
+		// TODO(#14): store.PrefixRange says this in one range.
+		pre := literalPrefix(pattern)
+		r := store.Range{Lo: max(from, pre), HasLo: true}
 		var hits []string
 		seen, next, complex := 0, "", false
 		err := rw.Scan("", r, func(key, _ string) bool {
+			if !strings.HasPrefix(key, pre) {
+				return false
+			}
 			if seen == count {
 				next = key
 				return false
@@ -530,19 +527,6 @@ func literalPrefix(pattern string) string {
 		return pattern[:i]
 	}
 	return pattern
-}
-
-// prefixEnd is the smallest string greater than every string that starts
-// with prefix, if there is one.
-func prefixEnd(prefix string) (string, bool) {
-	b := []byte(prefix)
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] < 0xff {
-			b[i]++
-			return string(b[:i+1]), true
-		}
-	}
-	return "", false
 }
 
 // cursors maps the numbers SCAN replies (Redis clients read a cursor as an
