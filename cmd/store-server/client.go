@@ -27,19 +27,31 @@ type client struct {
 	dirty  bool
 
 	cursors cursors
-	reply   *redcon.Writer // scratch: a reply is built here, then sent whole
-	items   *redcon.Writer // scratch: the hits of a query, whose count comes first
-	nhits   int
+	// A reply is built in reply, then moved whole to out (the connection's
+	// writer) by reply.Flush, or dropped on an error. A query's hits are
+	// built in items, since their count comes first, and moved to itemsTo.
+	out, itemsTo *redcon.Writer
+	reply, items *redcon.Writer
+	nhits        int
 }
+
+// sink makes a scratch writer's Flush append to another writer (redcon's
+// Writer.Buffer copies; Flush hands over its bytes as they are).
+type sink func(p []byte)
+
+func (s sink) Write(p []byte) (int, error) { s(p); return len(p), nil }
 
 // maxQueued bounds the commands one MULTI may queue.
 const maxQueued = 100000
 
-func newClient(s *Server) *client {
-	return &client{s: s, id: s.stats.connections.Load(), authed: s.cfg.Password == "", reply: redcon.NewWriter(nil)}
+func newClient(s *Server, out *redcon.Writer) *client {
+	c := &client{s: s, id: s.stats.connections.Load(), authed: s.cfg.Password == "", out: out}
+	c.reply = redcon.NewWriter(sink(func(p []byte) { c.out.WriteRaw(p) }))
+	c.items = redcon.NewWriter(sink(func(p []byte) { c.itemsTo.WriteRaw(p) }))
+	return c
 }
 
-// do runs one request and writes its reply to w.
+// do runs one request and writes its reply to w, the connection's writer.
 func (c *client) do(w *redcon.Writer, args [][]byte) {
 	var lower [24]byte
 	name := string(lowerASCII(lower[:0], args[0]))
@@ -92,12 +104,12 @@ func (c *client) do(w *redcon.Writer, args [][]byte) {
 		w.WriteString("QUEUED")
 		return
 	}
-	c.reply.SetBuffer(c.reply.Buffer()[:0])
 	if err := c.run(o); err != nil {
+		c.reply.SetBuffer(nil)
 		w.WriteError(errorReply(err))
 		return
 	}
-	w.WriteRaw(c.reply.Buffer())
+	_ = c.reply.Flush() // into w
 }
 
 // run runs one command outside MULTI: straight on the store when it is a
@@ -188,7 +200,6 @@ func (c *client) exec(w *redcon.Writer, args [][]byte) {
 	for _, o := range c.queued {
 		writes = writes || o.write
 	}
-	c.reply.SetBuffer(c.reply.Buffer()[:0])
 	body := func(tx *store.Tx) error {
 		for i, o := range c.queued {
 			if err := o.run(tx, c.reply); err != nil {
@@ -204,11 +215,12 @@ func (c *client) exec(w *redcon.Writer, args [][]byte) {
 		err = c.s.db.View(body)
 	}
 	if err != nil {
+		c.reply.SetBuffer(nil)
 		w.WriteError(errorReply(err))
 		return
 	}
 	w.WriteArray(len(c.queued))
-	w.WriteRaw(c.reply.Buffer())
+	_ = c.reply.Flush() // into w
 }
 
 type execError struct {

@@ -18,7 +18,7 @@ import (
 // testServer starts a server in this process on a file store in a
 // temporary folder, loopback TCP on a free port and a Unix socket; change
 // adjusts the configuration first. It is closed when the test ends.
-func testServer(t *testing.T, change func(*Config)) *Server {
+func testServer(t testing.TB, change func(*Config)) *Server {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := Config{
@@ -141,4 +141,8 @@ func doInt(t *testing.T, rdb *redis.Client, args ...any) int64 {
 		t.Fatalf("%v: %v", args, err)
 	}
 	return v
+}
+
+func testServerB(b *testing.B) *Server {
+	return testServer(b, func(c *Config) { c.Data = store.MemoryPath; c.MaxRequest = 64 << 20 })
 }

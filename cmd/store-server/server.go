@@ -187,7 +187,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	lc := &limitedConn{Conn: nc, max: s.cfg.MaxRequest, maxReads: s.cfg.maxReads}
 	rd := redcon.NewReader(lc)
 	wr := redcon.NewWriter(nc)
-	c := newClient(s)
+	c := newClient(s, wr)
 	for {
 		cmds, err := readCommands(rd)
 		if err != nil {

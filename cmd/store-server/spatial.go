@@ -190,21 +190,20 @@ func parseIScan(c *client, args [][]byte) (op, error) {
 // hits starts a list of results: they are written to a scratch writer
 // first, since the array's length comes before them.
 func (c *client) hits() *redcon.Writer {
-	if c.items == nil {
-		c.items = redcon.NewWriter(nil)
-	}
-	c.items.SetBuffer(c.items.Buffer()[:0])
+	c.items.SetBuffer(nil)
 	c.nhits = 0
 	return c.items
 }
 
+// writeHits writes the array of hits to w, or returns the query's error.
 func (c *client) writeHits(w *redcon.Writer, err error) error {
 	if err != nil {
+		c.items.SetBuffer(nil)
 		return err
 	}
 	w.WriteArray(c.nhits)
-	w.WriteRaw(c.items.Buffer())
-	return nil
+	c.itemsTo = w
+	return c.items.Flush()
 }
 
 // parseIndex serves index management:
