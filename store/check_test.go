@@ -71,4 +71,3 @@ func TestCheckFile(t *testing.T) {
 	_, err = CheckFile(dir)
 	wantErr(t, err, ErrInvalidArgument)
 }
-

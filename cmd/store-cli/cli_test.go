@@ -7,28 +7,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"spatialstore/cmd/internal/gobin"
 	"spatialstore/store"
 )
 
 // The tests run the binary, as a person would, on files they make.
-var buildCLI = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "store-cli-test")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "store-cli")
-	out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
+var buildCLI = sync.OnceValues(func() (string, error) { return gobin.Build(".", "store-cli") })
 
 // cli runs the binary with stdin and returns stdout, stderr and the exit
 // status.

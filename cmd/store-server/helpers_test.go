@@ -133,16 +133,6 @@ func doText(t *testing.T, rdb *redis.Client, args ...any) string {
 	return v
 }
 
-// doInt runs a command that must succeed and returns its integer reply.
-func doInt(t *testing.T, rdb *redis.Client, args ...any) int64 {
-	t.Helper()
-	v, err := rdb.Do(ctx, args...).Int64()
-	if err != nil {
-		t.Fatalf("%v: %v", args, err)
-	}
-	return v
-}
-
 func testServerB(b *testing.B) *Server {
 	return testServer(b, func(c *Config) { c.Data = store.MemoryPath; c.MaxRequest = 64 << 20 })
 }

@@ -15,8 +15,8 @@ type limitedConn struct {
 	net.Conn
 	max      int64 // bytes one request may take
 	maxReads int   // reads one request may take
-	since int64 // bytes read since the last whole request
-	reads int   // reads since the last whole request
+	since    int64 // bytes read since the last whole request
+	reads    int   // reads since the last whole request
 }
 
 // defaultMaxReads bounds the reads (and so redcon's recursion depth) one

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,24 +18,13 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"spatialstore/cmd/internal/gobin"
 	"spatialstore/store"
 )
 
 // buildServer builds the binary once for the tests that run it as a
 // process.
-var buildServer = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "store-server-test")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "store-server")
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
+var buildServer = sync.OnceValues(func() (string, error) { return gobin.Build(".", "store-server") })
 
 // proc is a server process started by a test.
 type proc struct {
@@ -254,7 +242,9 @@ func TestCommandLine(t *testing.T) {
 	stop := make(chan os.Signal, 1)
 	pr, pw := io.Pipe()
 	codes := make(chan int, 1)
-	go func() { codes <- run([]string{"--data", store.MemoryPath, "--addr", "127.0.0.1:0"}, pw, io.Discard, stop) }()
+	go func() {
+		codes <- run([]string{"--data", store.MemoryPath, "--addr", "127.0.0.1:0"}, pw, io.Discard, stop)
+	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "ready on 127.0.0.1:") {
 		t.Fatalf("first line %q, %v", line, err)
@@ -264,4 +254,3 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 }
-
