@@ -46,7 +46,6 @@ func parseInfo(c *client, args [][]byte) (op, error) {
 		unix := s.cfg.Unix
 		section("Server",
 			"server_name:store-server",
-			"redis_version:7.0.0", // the Redis whose commands these follow, for clients that check
 			"go_version:"+runtime.Version(),
 			fmt.Sprintf("process_id:%d", os.Getpid()),
 			"tcp_addr:"+s.Addr(),
