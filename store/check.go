@@ -16,6 +16,9 @@ type FileReport struct {
 	Torn bool
 	// Expiring: some record sets an item with an expiry.
 	Expiring bool
+	// Expired: records that set an item whose expiry has passed. Open does
+	// not load them; they stay in the file until a shrink.
+	Expired int64
 	// LastRecord is where the last whole record starts: the last write
 	// committed (0 in a file without records).
 	LastRecord int64
@@ -44,5 +47,5 @@ func CheckFile(path string) (FileReport, error) {
 	if err != nil {
 		return r, err
 	}
-	return FileReport{Size: fc.size, Records: fc.records, Good: fc.good, Torn: fc.torn, Expiring: fc.expiry, LastRecord: fc.last}, nil
+	return FileReport{Size: fc.size, Records: fc.records, Good: fc.good, Torn: fc.torn, Expiring: fc.expiry, Expired: fc.expired, LastRecord: fc.last}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // TestCheckFile: the walk counts whole records, names the last commit,
@@ -50,6 +51,26 @@ func TestCheckFile(t *testing.T) {
 		}
 	}
 
+	// Records of items whose time has passed are counted as expired.
+	exp := filepath.Join(dir, "exp.db")
+	db, err := Open(exp, nil)
+	mustOK(t, err)
+	mustOK(t, db.Set("a", "1", time.Second))
+	mustOK(t, db.Set("b", "2", time.Hour))
+	mustOK(t, db.Set("c", "3", 0))
+	mustOK(t, db.Close())
+	r, err = CheckFile(exp)
+	mustOK(t, err)
+	if r.Expired > 1 || r.Records != 3 { // "a" may be, on a slow machine
+		t.Fatalf("before the expiry: %+v", r)
+	}
+	time.Sleep(2100 * time.Millisecond) // BuntDB writes the expiry in whole seconds
+	r, err = CheckFile(exp)
+	mustOK(t, err)
+	if r.Expired != 1 || r.Records != 3 {
+		t.Fatalf("after the expiry: %+v", r)
+	}
+
 	// A damaged byte in a header: ErrCorrupt naming its record's offset.
 	bad := append([]byte(nil), data...)
 	bad[ops[2].end] = '#'
@@ -61,7 +82,7 @@ func TestCheckFile(t *testing.T) {
 
 	// A file an open store holds is refused; so are a missing file and a
 	// folder.
-	db, err := Open(path, nil)
+	db, err = Open(path, nil)
 	mustOK(t, err)
 	_, err = CheckFile(path)
 	wantErr(t, err, ErrBusy)

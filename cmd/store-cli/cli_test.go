@@ -94,7 +94,7 @@ func TestStatsGetCheck(t *testing.T) {
 	path := makeFile(t)
 	out := ok(t, "stats", path)
 	for _, want := range []string{"size: ", "records: 16 ", "last commit: record at byte offset", "keys: 13\n",
-		"expired, not yet swept: ", "indexes: 2\n", `age: int on "age:*"`, `pos: spatial on "player:*" at path "pos"`} {
+		"expired, not yet swept: ", "records of expired items: 1 ", "indexes: 2\n", `age: int on "age:*"`, `pos: spatial on "player:*" at path "pos"`} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("stats lacks %q:\n%s", want, out)
 		}

@@ -77,6 +77,7 @@ func cmdStats(e env, _ *flag.FlagSet, args []string) error {
 		}
 		fmt.Fprintf(w, "keys: %d\n", live)
 		fmt.Fprintf(w, "expired, not yet swept: %d\n", total-live)
+		fmt.Fprintf(w, "records of expired items: %d (not loaded; gone after a shrink)\n", r.Expired)
 		fmt.Fprintf(w, "indexes: %d\n", len(infos))
 		for _, in := range infos {
 			fmt.Fprintf(w, "  %s: %s on %q", in.Name, in.Kind, in.Pattern)
