@@ -21,10 +21,11 @@ type client struct {
 
 	// MULTI: the parsed commands waiting for EXEC, their names, and the
 	// first refusal while queueing (EXEC then discards them all).
-	multi  bool
-	queued []op
-	names  []string
-	dirty  bool
+	multi       bool
+	queued      []op
+	names       []string
+	queuedBytes int64
+	dirty       bool
 
 	cursors cursors
 	// A reply is built in reply, then moved whole to out (the connection's
@@ -41,7 +42,8 @@ type sink func(p []byte)
 
 func (s sink) Write(p []byte) (int, error) { s(p); return len(p), nil }
 
-// maxQueued bounds the commands one MULTI may queue.
+// maxQueued bounds the commands one MULTI may queue; their bytes in all
+// are bounded by --max-request, as one request's are.
 const maxQueued = 100000
 
 func newClient(s *Server, out *redcon.Writer) *client {
@@ -94,9 +96,12 @@ func (c *client) do(w *redcon.Writer, args [][]byte) {
 	}
 	o.write = cmd.flags&write != 0
 	if c.multi {
-		if len(c.queued) >= maxQueued {
+		for _, a := range args {
+			c.queuedBytes += int64(len(a))
+		}
+		if len(c.queued) >= maxQueued || c.queuedBytes > c.s.cfg.MaxRequest {
 			c.dirty = true
-			w.WriteError(fmt.Sprintf("ERR more than %d commands in one MULTI", maxQueued))
+			w.WriteError(fmt.Sprintf("ERR one MULTI may queue at most %d commands and %d bytes", maxQueued, c.s.cfg.MaxRequest))
 			return
 		}
 		c.queued = append(c.queued, o)
@@ -174,7 +179,8 @@ func (c *client) discard(w *redcon.Writer, args [][]byte) {
 }
 
 func (c *client) endMulti() {
-	c.multi, c.dirty = false, false
+	c.multi, c.dirty, c.queuedBytes = false, false, 0
+	clear(c.queued) // let the queued arguments go
 	c.queued, c.names = c.queued[:0], c.names[:0]
 }
 

@@ -125,6 +125,18 @@ func TestRequestLimit(t *testing.T) {
 			t.Fatalf("pipelined SET: %q", got)
 		}
 	}
+	// A MULTI queues at most the limit in all.
+	c = dialRaw(t, s)
+	value := strings.Repeat("m", 2500)
+	c.send("MULTI\r\n")
+	c.send(fmt.Sprintf("*3\r\n$3\r\nSET\r\n$2\r\nm1\r\n$%d\r\n%s\r\n", len(value), value))
+	c.send(fmt.Sprintf("*3\r\n$3\r\nSET\r\n$2\r\nm2\r\n$%d\r\n%s\r\n", len(value), value))
+	c.send("EXEC\r\n")
+	for _, want := range []string{"+OK", "+QUEUED", "-ERR one MULTI may queue at most 100000 commands and 4096 bytes", "-EXECABORT"} {
+		if got := c.line(); !strings.HasPrefix(got, want) {
+			t.Fatalf("got %q, want %q", got, want)
+		}
+	}
 	if n := must[int64](t, rdb.Exists(ctx, "small", "big", "k000", "k199")); n != 3 {
 		t.Fatalf("EXISTS = %d", n)
 	}
