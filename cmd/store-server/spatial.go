@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/redcon"
 
@@ -69,26 +70,15 @@ func parseSpatialArgs(args [][]byte, area string, dist bool) (spatialArgs, error
 	}
 	switch {
 	case a.area == "":
-		return a, fmt.Errorf("ERR missing %s", upper(area))
+		return a, fmt.Errorf("ERR missing %s", strings.ToUpper(area))
 	case len(a.coords) == 0:
-		return a, fmt.Errorf("ERR %s wants coordinates", upper(area))
+		return a, fmt.Errorf("ERR %s wants coordinates", strings.ToUpper(area))
 	case area == "bounds" && len(a.coords)%2 != 0:
 		return a, errors.New("ERR BOUNDS wants as many maximum coordinates as minimum ones")
 	case len(a.coords) > 2*store.MaxDims:
 		return a, fmt.Errorf("ERR at most %d dimensions", store.MaxDims)
 	}
 	return a, nil
-}
-
-func upper(s string) string { return string(lowerToUpper([]byte(s))) }
-
-func lowerToUpper(b []byte) []byte {
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - ('a' - 'A')
-		}
-	}
-	return b
 }
 
 // parseBoxQuery serves INTERSECTS and WITHIN.
