@@ -205,7 +205,11 @@ func TestScanAndQueries(t *testing.T) {
 	fails(t, 2, "as many maximum coordinates", "intersects", path, "pos", "1", "2", "3")
 	fails(t, 2, `coordinate "x" is not a number`, "nearby", path, "pos", "x")
 	fails(t, 2, "--k -1", "nearby", "--k", "-1", path, "pos", "1")
-	fails(t, 2, "--prefix applies to the keys", "scan", "--prefix", "a", "--index", "age", path)
+	fails(t, 2, "--prefix does not go with --from or --to", "scan", "--prefix", "a", "--from", "b", path)
+	fails(t, 1, "", "scan", "--prefix", "3", "--index", "age", path) // a numeric index refuses a prefix
+	if got := keysOf(jsonLines(t, ok(t, "scan", "--prefix", "player:", "--desc", "--limit", "2", path))); got != "player:8 player:7" {
+		t.Fatalf("scan --prefix --desc = %s", got)
+	}
 	fails(t, 2, "want FILE KEY", "get", path)
 	fails(t, 2, "want FILE", "stats", path, "extra")
 	fails(t, 2, "unknown command", "frobnicate", path)

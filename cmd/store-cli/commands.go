@@ -111,7 +111,7 @@ var scanOpts struct {
 }
 
 func scanFlags(fs *flag.FlagSet) {
-	fs.StringVar(&scanOpts.prefix, "prefix", "", "only keys that start with this")
+	fs.StringVar(&scanOpts.prefix, "prefix", "", "only keys (or indexed values) that start with this")
 	fs.StringVar(&scanOpts.index, "index", "", "scan this ordered index instead of the keys")
 	fs.StringVar(&scanOpts.from, "from", "", "start at this key (or indexed value), inclusive")
 	fs.StringVar(&scanOpts.to, "to", "", "stop before this key (or indexed value)")
@@ -126,35 +126,16 @@ func cmdScan(e env, _ *flag.FlagSet, args []string) error {
 	}
 	r := store.Range{Lo: o.from, HasLo: o.from != "", Hi: o.to, HasHi: o.to != "", Desc: o.desc, Limit: o.limit}
 	if o.prefix != "" {
-		if o.index != "" {
-			return usagef("--prefix applies to the keys, not to --index")
+		if r.HasLo || r.HasHi {
+			return usagef("--prefix does not go with --from or --to")
 		}
-		// TODO(#14): the store's own prefix scan would do this.
-		if o.prefix > r.Lo || !r.HasLo {
-			r.Lo, r.HasLo = o.prefix, true
-		}
-		if end, ok := prefixEnd(o.prefix); ok && (!r.HasHi || end < r.Hi) {
-			r.Hi, r.HasHi = end, true
-		}
+		r = store.Range{Prefix: o.prefix, HasPrefix: true, Desc: o.desc, Limit: o.limit}
 	}
 	out := newLines(e.stdout)
 	err := withDB(args[0], func(db *store.DB) error {
 		return db.Scan(o.index, r, func(k, v string) bool { return out.item(k, v, nil) })
 	})
 	return out.done(err)
-}
-
-// prefixEnd is the smallest string greater than every string that starts
-// with prefix, if there is one.
-func prefixEnd(prefix string) (string, bool) {
-	b := []byte(prefix)
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] < 0xff {
-			b[i]++
-			return string(b[:i+1]), true
-		}
-	}
-	return "", false
 }
 
 var nearbyOpts struct {

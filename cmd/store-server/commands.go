@@ -471,7 +471,7 @@ func parseScan(c *client, args [][]byte) (op, error) {
 	return op{run: func(rw store.ReadWriter, w *redcon.Writer) error {
 		// A literal prefix of the pattern bounds the walk: it starts there
 		// and ends at the first key without it.
-		// TODO(#14): store.PrefixRange says this in one range.
+		// (store.PrefixRange cannot resume from a cursor's key.)
 		pre := literalPrefix(pattern)
 		r := store.Range{Lo: max(from, pre), HasLo: true}
 		var hits []string
