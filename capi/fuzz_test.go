@@ -46,7 +46,7 @@ const (
 	sCorrupt    = -10
 	sBusy       = -11
 	sInternal   = -12
-	sTooSmall   = -13
+	sTooSmall   = -14
 	sLowest     = sTooSmall // the most negative status the contract has
 	randomHBase = 1 << 40   // never a real handle: numbers count up from 1
 )

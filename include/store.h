@@ -76,7 +76,7 @@ typedef int32_t store_status;
 #define STORE_ERR_CORRUPT (-10)          /* a file or snapshot that is not a valid store */
 #define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open at close */
 #define STORE_ERR_INTERNAL (-12)         /* a bug in the library, caught */
-#define STORE_ERR_BUFFER_TOO_SMALL (-13) /* a caller's buffer cannot hold the result: the size needed is reported */
+#define STORE_ERR_BUFFER_TOO_SMALL (-14) /* a caller's buffer cannot hold the result: the size needed is reported */
 
 /* Sync policies for file-backed stores. */
 #define STORE_SYNC_NEVER 0        /* leave flushing to the OS: fastest, a crash may lose recent writes */

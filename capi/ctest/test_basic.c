@@ -50,7 +50,7 @@ void test_library(void) {
         const char *got = store_status_name(names[i].st);
         CHECK_MSG(got != NULL && strcmp(got, names[i].name) == 0, names[i].name);
     }
-    static const store_status unknown[] = {2, 3, -14, 100, -100, INT32_MAX, INT32_MIN};
+    static const store_status unknown[] = {2, 3, -15, 100, -100, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *got = store_status_name(unknown[i]);
         CHECK(got != NULL && strcmp(got, "STORE_UNKNOWN_STATUS") == 0);

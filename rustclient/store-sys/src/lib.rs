@@ -69,7 +69,7 @@ pub const STORE_ERR_BUSY: store_status = -11;
 /// A bug in the library, caught.
 pub const STORE_ERR_INTERNAL: store_status = -12;
 /// A caller's buffer cannot hold the result; the size needed is reported.
-pub const STORE_ERR_BUFFER_TOO_SMALL: store_status = -13;
+pub const STORE_ERR_BUFFER_TOO_SMALL: store_status = -14;
 
 /// Leave flushing to the OS.
 pub const STORE_SYNC_NEVER: i32 = 0;
