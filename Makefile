@@ -9,6 +9,10 @@ LIB := $(BUILD)/libstore.so
 GO_SOURCES := $(shell find store capi -name '*.go' -not -name '*_test.go') $(wildcard capi/*.c) include/store.h go.mod go.sum
 # The Rust crates link the library built here instead of building their own.
 export STORE_LIB_DIR := $(BUILD)
+# Go's build cache does not see headers outside a package's folder, so a
+# changed include/store.h (a status code, say) would leave capi's cgo
+# objects stale: the header's checksum in the C flags makes it part of the key.
+export CGO_CFLAGS := -g -O2 -DSTORE_H_SUM=$(shell cksum < include/store.h | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
 .PHONY: help lib test test-go test-c test-rust demo examples bench bench-quick fuzz install clean
