@@ -89,6 +89,7 @@ func (tx *Tx) Commit() error {
 	}
 	var err error
 	if tx.writable {
+		fenced := tx.weighFences()
 		err = tx.noteCommit()
 		if err == nil {
 			err = tx.engine.Commit() // BuntDB rolls its part back if this fails
@@ -98,6 +99,7 @@ func (tx *Tx) Commit() error {
 		if err != nil {
 			tx.undoSpatial()
 		}
+		tx.db.finishFences(fenced, err == nil)
 		tx.forgetUndo()
 	} else {
 		err = tx.engine.Rollback()
