@@ -177,7 +177,8 @@ func (db *DB) CreateFence(f Fence) error {
 	})
 }
 
-// addFence makes and fills the fence inside a writable transaction.
+// addFence makes the fence inside a writable transaction; fences.add
+// fills it.
 func (tx *Tx) addFence(f Fence) error {
 	d, ok := tx.db.indexes[f.Index]
 	switch {
@@ -189,7 +190,6 @@ func (tx *Tx) addFence(f Fence) error {
 	pattern := f.Pattern
 	ff := fence.New(fence.Def{Name: f.Name, Kind: fence.Kind(f.Kind), Min: f.Min, Max: f.Max, Anchor: f.Key, Radius: f.Radius},
 		func(key string) bool { return matchKey(key, pattern) })
-	ff.Fill(fenceSource{ix: d.ix, now: time.Now().UnixNano()})
 	tx.db.fences.add(&fenceDef{Fence: f, f: ff, index: d})
 	return nil
 }

@@ -27,12 +27,13 @@ type fenceState struct {
 	queue  *fence.Queue
 	list   []*fenceDef // by name
 	byName map[string]*fenceDef
+	// groups are the fences of each fenced index, by name within each:
+	// a commit resolves the keys it changed once per index.
+	groups []*fenceGroup
 	// pending is the events of the commit in progress; polled is scratch
 	// for PollEvents.
 	pending []fence.Event
 	polled  []fence.Record
-	// changed is scratch: the keys a commit changed, per fenced index.
-	changed map[*spatialIndex]*changeSet
 }
 
 type fenceDef struct {
@@ -41,27 +42,45 @@ type fenceDef struct {
 	index *indexDef
 }
 
-// changeSet is what a commit changed in one index: the keys, resolved to
-// their new boxes, which live in coords.
-type changeSet struct {
+// fenceGroup is the fences on one index, and a commit's scratch for it:
+// the keys it changed, resolved to their new boxes (which live in
+// coords).
+type fenceGroup struct {
+	ix     *spatialIndex
+	set    *fence.Set
 	items  []fence.Item
 	coords []float64
-	used   bool
+	offs   []int
+	src    fenceSource
 }
 
 func (fs *fenceState) init() {
 	fs.queue = fence.NewQueue(DefaultEventCapacity)
 	fs.byName = map[string]*fenceDef{}
-	fs.changed = map[*spatialIndex]*changeSet{}
 }
 
-// add and drop keep list sorted by name; both run inside a write
-// transaction.
+// group returns the group of index ix, making it if needed.
+func (fs *fenceState) group(ix *spatialIndex) *fenceGroup {
+	for _, g := range fs.groups {
+		if g.ix == ix {
+			return g
+		}
+	}
+	g := &fenceGroup{ix: ix, set: fence.NewSet(), src: fenceSource{ix: ix}}
+	fs.groups = append(fs.groups, g)
+	return g
+}
+
+// add and drop keep list sorted by name and the groups in step; both run
+// inside a write transaction. add fills the fence from its index.
 func (fs *fenceState) add(ds ...*fenceDef) {
 	for _, d := range ds {
 		fs.byName[d.Name] = d
 		i, _ := slices.BinarySearchFunc(fs.list, d.Name, func(x *fenceDef, n string) int { return strings.Compare(x.Name, n) })
 		fs.list = slices.Insert(slices.Clip(fs.list), i, d)
+		g := fs.group(d.index.ix)
+		g.src.now = time.Now().UnixNano()
+		g.set.Add(d.f, &g.src)
 	}
 }
 
@@ -72,6 +91,11 @@ func (fs *fenceState) drop(name string) *fenceDef {
 	}
 	delete(fs.byName, name)
 	fs.list = slices.DeleteFunc(slices.Clone(fs.list), func(x *fenceDef) bool { return x == d })
+	g := fs.group(d.index.ix)
+	g.set.Remove(d.f)
+	if len(g.set.Fences()) == 0 {
+		fs.groups = slices.DeleteFunc(fs.groups, func(x *fenceGroup) bool { return x == g })
+	}
 	return d
 }
 
@@ -86,7 +110,6 @@ func (fs *fenceState) dropOn(d *indexDef) []*fenceDef {
 	for _, f := range out {
 		fs.drop(f.Name)
 	}
-	delete(fs.changed, d.ix)
 	return out
 }
 
@@ -96,66 +119,65 @@ func (fs *fenceState) dropOn(d *indexDef) []*fenceDef {
 // finishFences then releases.
 func (tx *Tx) weighFences() bool {
 	fs := &tx.db.fences
-	if len(fs.list) == 0 || tx.w == nil || len(tx.w.undo) == 0 {
+	if len(fs.groups) == 0 || tx.w == nil || len(tx.w.undo) == 0 {
 		return false
 	}
 	fs.mu.Lock()
 	now := time.Now().UnixNano()
-	for _, d := range fs.list {
-		cs := fs.changes(d.index.ix, tx.w.undo, now)
-		if len(cs.items) > 0 {
-			fs.pending = d.f.Update(fenceSource{ix: d.index.ix, now: now}, cs.items, fs.pending)
+	weighed := 0
+	for _, g := range fs.groups {
+		if !g.resolve(tx.w.undo, now) {
+			continue
 		}
+		weighed++
+		g.src.now = now
+		fs.pending = g.set.Update(&g.src, g.items, fs.pending)
 	}
-	for _, cs := range fs.changed {
-		cs.used = false
+	if weighed > 1 {
+		// Each group's events are by fence name, then key; all of them
+		// must be by name too. Stable: the keys stay in order.
+		slices.SortStableFunc(fs.pending, func(a, b fence.Event) int { return strings.Compare(a.Fence(), b.Fence()) })
 	}
 	return true
 }
 
-// changes resolves the keys the undo log changed in ix, once per commit.
-func (fs *fenceState) changes(ix *spatialIndex, undo []spatialUndo, now int64) *changeSet {
-	cs := fs.changed[ix]
-	if cs == nil {
-		cs = &changeSet{}
-		fs.changed[ix] = cs
-	}
-	if cs.used {
-		return cs
-	}
-	cs.used = true
-	cs.items, cs.coords = cs.items[:0], cs.coords[:0]
+// resolve finds the keys the undo log changed in the group's index, each
+// once, in key order, with their boxes now. It reports whether there are
+// any.
+func (g *fenceGroup) resolve(undo []spatialUndo, now int64) bool {
+	g.items, g.coords, g.offs = g.items[:0], g.coords[:0], g.offs[:0]
 	for _, u := range undo {
-		if u.ix == ix {
-			cs.items = append(cs.items, fence.Item{Key: u.key})
+		if u.ix == g.ix {
+			g.items = append(g.items, fence.Item{Key: u.key})
 		}
 	}
-	slices.SortFunc(cs.items, func(a, b fence.Item) int { return strings.Compare(a.Key, b.Key) })
-	cs.items = slices.CompactFunc(cs.items, func(a, b fence.Item) bool { return a.Key == b.Key })
+	if len(g.items) == 0 {
+		return false
+	}
+	if len(g.items) > 1 {
+		slices.SortFunc(g.items, func(a, b fence.Item) int { return strings.Compare(a.Key, b.Key) })
+		g.items = slices.CompactFunc(g.items, func(a, b fence.Item) bool { return a.Key == b.Key })
+	}
 	// Boxes go into coords first and are sliced after, as appending may
 	// move coords.
-	offs := make([]int, len(cs.items))
-	for i := range cs.items {
-		it := &cs.items[i]
-		id, ok := ix.ids.Get(it.Key)
-		it.OK = ok && ix.live(id, now)
-		offs[i] = len(cs.coords)
+	for i := range g.items {
+		it := &g.items[i]
+		id, ok := g.ix.ids.Get(it.Key)
+		it.OK = ok && g.ix.live(id, now)
+		g.offs = append(g.offs, len(g.coords))
 		if it.OK {
-			cs.coords = ix.box(id, cs.coords)
+			g.coords = g.ix.box(id, g.coords)
 		}
 	}
-	for i := range cs.items {
-		it := &cs.items[i]
-		if it.OK {
-			end := len(cs.coords)
-			if i+1 < len(offs) {
-				end = offs[i+1]
-			}
-			d := (end - offs[i]) / 2
-			it.Lo, it.Hi = cs.coords[offs[i]:offs[i]+d], cs.coords[offs[i]+d:end]
+	g.offs = append(g.offs, len(g.coords))
+	for i := range g.items {
+		it := &g.items[i]
+		if start, end := g.offs[i], g.offs[i+1]; it.OK {
+			d := (end - start) / 2
+			it.Lo, it.Hi = g.coords[start:start+d], g.coords[start+d:end]
 		}
 	}
-	return cs
+	return true
 }
 
 // finishFences ends what weighFences began, after BuntDB's commit: the
@@ -172,6 +194,13 @@ func (db *DB) finishFences(held, committed bool) {
 		}
 	} else {
 		fence.Revert(fs.pending)
+		// The spatial indexes are as they were again: so must the
+		// roaming fences' anchors be.
+		now := time.Now().UnixNano()
+		for _, g := range fs.groups {
+			g.src.now = now
+			g.set.Reanchor(&g.src)
+		}
 	}
 	clear(fs.pending)
 	fs.pending = fs.pending[:0]
@@ -183,19 +212,20 @@ func (db *DB) finishFences(held, committed bool) {
 type fenceSource struct {
 	ix  *spatialIndex
 	now int64
+	buf []float64 // Box's answer, good until the next call
 }
 
-func (s fenceSource) Box(key string) (lo, hi []float64, ok bool) {
+func (s *fenceSource) Box(key string) (lo, hi []float64, ok bool) {
 	id, ok := s.ix.ids.Get(key)
 	if !ok || !s.ix.live(id, s.now) {
 		return nil, nil, false
 	}
-	b := s.ix.box(id, nil)
-	d := len(b) / 2
-	return b[:d], b[d:], true
+	s.buf = s.ix.box(id, s.buf[:0])
+	d := len(s.buf) / 2
+	return s.buf[:d], s.buf[d:], true
 }
 
-func (s fenceSource) Near(lo, hi []float64, dist float64, fn func(key string)) {
+func (s *fenceSource) Near(lo, hi []float64, dist float64, fn func(key string)) {
 	var qlo, qhi [MaxDims]float64
 	var box []float64
 	for _, e := range s.ix.present {

@@ -90,10 +90,12 @@ func TestUpdateMatchesBruteForce(t *testing.T) {
 			w[k] = randomBox(r)
 		}
 		fences := randomFences(r)
+		set := NewSet()
 		for _, f := range fences {
-			f.Fill(w)
+			set.Add(f, w)
 			checkMembers(t, w, f)
 		}
+		checkSet(t, set)
 		for step := 0; step < 200; step++ {
 			before := map[string]map[string]bool{}
 			for _, f := range fences {
@@ -110,12 +112,24 @@ func TestUpdateMatchesBruteForce(t *testing.T) {
 				}
 			}
 			items := resolve(w, changed)
-			for _, f := range fences {
-				got := f.Update(w, items, nil)
-				want := diff(before[f.Name], members(w, f))
-				if s, ws := show(got), strings.Join(want, " "); s != ws {
-					t.Fatalf("seed %d step %d fence %s: events %q, want %q", seed, step, f.Name, s, ws)
+			got := set.Update(w, items, nil)
+			var want []string
+			for _, f := range fences { // by name
+				for _, e := range diff(before[f.Name], members(w, f)) {
+					want = append(want, f.Name+e)
 				}
+				checkMembers(t, w, f)
+			}
+			if s, ws := showNamed(got), strings.Join(want, " "); s != ws {
+				t.Fatalf("seed %d step %d: events %q, want %q", seed, step, s, ws)
+			}
+			checkSet(t, set)
+			if step%50 == 49 { // take a fence out and put it back
+				f := fences[r.IntN(len(fences))]
+				set.Remove(f)
+				checkSet(t, set)
+				set.Add(f, w)
+				checkSet(t, set)
 				checkMembers(t, w, f)
 			}
 		}
@@ -169,6 +183,25 @@ func show(events []Event) string {
 	return strings.Join(s, " ")
 }
 
+func showNamed(events []Event) string {
+	var s []string
+	for _, e := range events {
+		sign := "+"
+		if e.Exit {
+			sign = "-"
+		}
+		s = append(s, e.Fence()+sign+e.Key)
+	}
+	return strings.Join(s, " ")
+}
+
+func checkSet(t *testing.T, s *Set) {
+	t.Helper()
+	if msg := s.Check(); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
 func checkMembers(t *testing.T, w world, f *Fence) {
 	t.Helper()
 	want := members(w, f)
@@ -187,8 +220,9 @@ func TestRevert(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	w := world{"p0": {{50, 50}, {50, 50}}, "p1": {{10, 10}, {10, 10}}, "p2": {{52, 52}, {52, 52}}}
 	fences := randomFences(r)
+	set := NewSet()
 	for _, f := range fences {
-		f.Fill(w)
+		set.Add(f, w)
 	}
 	snapshot := func() string {
 		var s []string
@@ -202,20 +236,26 @@ func TestRevert(t *testing.T) {
 		return strings.Join(s, " ")
 	}
 	was := snapshot()
+	old := world{}
+	for k, v := range w {
+		old[k] = v
+	}
 	w["p0"] = [2][]float64{{5, 5}, {5, 5}}
 	w["p1"] = [2][]float64{{45, 45}, {45, 45}}
 	delete(w, "p2")
 	items := resolve(w, map[string]bool{"p0": true, "p1": true, "p2": true})
-	var events []Event
-	for _, f := range fences {
-		events = f.Update(w, items, events)
-	}
+	events := set.Update(w, items, nil)
 	if len(events) == 0 || snapshot() == was {
 		t.Fatalf("the moves changed nothing: %q", show(events))
 	}
 	Revert(events)
+	set.Reanchor(old)
+	checkSet(t, set)
 	if got := snapshot(); got != was {
 		t.Fatalf("after Revert members are %q, want %q", got, was)
+	}
+	for _, f := range fences {
+		checkMembers(t, old, f)
 	}
 	if events[0].Fence() != fences[0].Name {
 		t.Fatalf("first event's fence %q, want %q", events[0].Fence(), fences[0].Name)
@@ -227,16 +267,21 @@ func TestRevert(t *testing.T) {
 func TestRoamWithoutAnchor(t *testing.T) {
 	w := world{"a": {{0, 0}, {0, 0}}, "b": {{1, 0}, {1, 0}}, "c": {{9, 0}, {9, 0}}}
 	f := New(Def{Name: "f", Kind: Roam, Anchor: "a", Radius: 2}, func(string) bool { return true })
-	f.Fill(w)
+	set := NewSet()
+	set.Add(f, w)
 	if f.Len() != 1 || !f.Has("b") {
 		t.Fatalf("members %v, want b", f.members)
 	}
 	delete(w, "a")
-	if got := show(f.Update(w, resolve(w, map[string]bool{"a": true}), nil)); got != "-b" {
+	if got := show(set.Update(w, resolve(w, map[string]bool{"a": true}), nil)); got != "-b" {
 		t.Fatalf("anchor deleted: %q, want -b", got)
 	}
+	w["c"] = [2][]float64{{7, 0}, {7, 0}} // moves while there is no anchor: no event
+	if got := show(set.Update(w, resolve(w, map[string]bool{"c": true}), nil)); got != "" {
+		t.Fatalf("c moved with no anchor: %q", got)
+	}
 	w["a"] = [2][]float64{{8, 0}, {8, 0}}
-	if got := show(f.Update(w, resolve(w, map[string]bool{"a": true}), nil)); got != "+c" {
+	if got := show(set.Update(w, resolve(w, map[string]bool{"a": true}), nil)); got != "+c" {
 		t.Fatalf("anchor back at 8: %q, want +c", got)
 	}
 }
@@ -250,6 +295,16 @@ func TestDist(t *testing.T) {
 		{[]float64{0, 0}, []float64{2, 2}, []float64{1, 1}, []float64{5, 5}, 0},
 		{[]float64{0, 0}, []float64{2, 2}, []float64{2, 2}, []float64{5, 5}, 0},
 		{[]float64{0, 0, 100}, []float64{1, 1, 100}, []float64{4, 5}, []float64{4, 5}, 5}, // the dimensions both have
+	}
+	for _, x := range []float64{0, 0.3, -7, 1e300, -1e-300} {
+		for _, r := range []float64{0, 0.1, 25} {
+			if g := grow(x, -r); g > x-r {
+				t.Errorf("grow(%g, -%g) = %g, above %g", x, r, g, x-r)
+			}
+			if g := grow(x, r); g < x+r {
+				t.Errorf("grow(%g, %g) = %g, below %g", x, r, g, x+r)
+			}
+		}
 	}
 	for _, c := range cases {
 		if got := Dist(c.alo, c.ahi, c.blo, c.bhi); got != c.want {
