@@ -107,6 +107,8 @@ type fuzzer struct {
 	snap  map[string]string
 	snapT map[string]bool // which snapshot items carry a TTL (Load keeps it)
 	calls int
+	// fences is the model of the geofences (fuzz_fence_test.go).
+	fences fzFences
 }
 
 var fzDirOnce sync.Once
@@ -161,6 +163,19 @@ func FuzzCAPI(f *testing.F) {
 			234, 0, 0, 0, 2, 5, 0, 0, 148, 152, 128, 128,
 			235, 0, 0, 3, 0, 1,
 			235, 0, 0, 4, 1, 1},
+		// "sp" with p0 at (2, 1); a box fence f1 over (0, 0)-(4.5, 4.5) and a
+		// roaming fence f2 within 10 of p0; p1 comes to (5, 6), p0 goes to
+		// (20, 20); poll all, drop f1, capacity 3, poll one.
+		{0, 11, 0, 0,
+			0, 0, 8, 2, 0, 0, 136, 136, 132, 132, 2, 0,
+			248, 0, 0, 0, 0, 0, 0, 128, 146, 128, 146, 0, 0, 1,
+			248, 1, 0, 1, 0, 0, 0, 128, 128, 128, 128, 3, 2, 8, 2,
+			0, 0, 9, 2, 0, 0, 148, 148, 152, 152, 2, 0,
+			0, 0, 8, 2, 0, 0, 208, 208, 208, 208, 2, 0,
+			248, 4, 0, 0, 1,
+			248, 2, 0, 0,
+			248, 3, 0, 3,
+			248, 5, 0, 3, 1},
 	} {
 		f.Add(seed)
 	}
@@ -305,6 +320,7 @@ func (z *fuzzer) openMain(file bool) {
 	}, sOK)
 	z.db = h
 	z.model, z.ttls, z.idx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
+	z.fences.reset()
 	// A closed database and a finished transaction for the stale pool.
 	var c uint64
 	mem := store.MemoryPath
@@ -531,10 +547,14 @@ func ttlChoice(c int) int64 {
 }
 
 func (z *fuzzer) step() {
-	// Op bytes 232..255 are the batch calls; below, op % 24 picks the
+	// Op bytes 248..255 are the fence calls, 232..247 the batch calls; below, op % 24 picks the
 	// others as it did before they existed, so the corpus kept in
 	// capi/testdata mostly means what it meant.
 	op := z.in.u8()
+	if op >= 248 {
+		z.fenceStep()
+		return
+	}
 	if op >= 232 {
 		switch (op - 232) % 4 {
 		case 0, 1:
@@ -1100,6 +1120,7 @@ func (z *fuzzer) opDrop() {
 	}
 	if st := z.call("drop_index", func() int32 { return drvDropIndex(h, name) }, allowed...); st == sOK {
 		delete(z.idx, *name)
+		z.dropIndexFences(*name)
 	}
 }
 
@@ -1460,6 +1481,7 @@ func (z *fuzzer) opReopen() {
 		z.model, z.ttls, z.idx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
 	}
 	z.verifyAll("after reopen")
+	z.fencesReopened()
 	for name, d := range z.idx { // the same definitions again: no-ops if restored
 		var st int32
 		if d.spatial {

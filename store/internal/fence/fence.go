@@ -443,9 +443,11 @@ func (s *Set) Check() string {
 // grow moves the bound x outward by r (negative: down), and by a little
 // more: the bounds only pick the fences to weigh, Dist decides, and a gap
 // that Dist rounds to exactly the radius must not be cut off by rounding
-// here.
+// here. It stays finite (the tree holds finite boxes); every item is
+// finite, so a bound at the largest float still covers them all.
 func grow(x, r float64) float64 {
-	return x + r + math.Copysign((math.Abs(x)+math.Abs(r))*1e-12, r)
+	g := x + r + math.Copysign((math.Abs(x)+math.Abs(r))*1e-12, r)
+	return max(-math.MaxFloat64, min(g, math.MaxFloat64))
 }
 
 // Dist is the Euclidean distance between two boxes over the dimensions

@@ -2,6 +2,7 @@ package fence
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -296,12 +297,12 @@ func TestDist(t *testing.T) {
 		{[]float64{0, 0}, []float64{2, 2}, []float64{2, 2}, []float64{5, 5}, 0},
 		{[]float64{0, 0, 100}, []float64{1, 1, 100}, []float64{4, 5}, []float64{4, 5}, 5}, // the dimensions both have
 	}
-	for _, x := range []float64{0, 0.3, -7, 1e300, -1e-300} {
-		for _, r := range []float64{0, 0.1, 25} {
-			if g := grow(x, -r); g > x-r {
+	for _, x := range []float64{0, 0.3, -7, 1e300, -1e-300, math.MaxFloat64, -math.MaxFloat64} {
+		for _, r := range []float64{0, 0.1, 25, math.MaxFloat64} {
+			if g := grow(x, -r); math.IsInf(g, 0) || g > max(x-r, -math.MaxFloat64) {
 				t.Errorf("grow(%g, -%g) = %g, above %g", x, r, g, x-r)
 			}
-			if g := grow(x, r); g < x+r {
+			if g := grow(x, r); math.IsInf(g, 0) || g < min(x+r, math.MaxFloat64) {
 				t.Errorf("grow(%g, %g) = %g, below %g", x, r, g, x+r)
 			}
 		}
