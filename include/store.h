@@ -479,6 +479,8 @@ store_status store_load(store_t db, const char *path);
 /* Events queued per database until polled; see store_set_event_capacity. */
 #define STORE_EVENT_CAPACITY_DEFAULT 65536
 #define STORE_EVENT_CAPACITY_MAX 16777216
+#define STORE_EVENTS_HEADER 12 /* bytes before the first event: u32 count, u64 lost */
+#define STORE_EVENT_HEADER 17  /* bytes before each event's fence name */
 
 /* Defines a fence called name over the items of the spatial index index
  * that touch the box min..max (dims values each, finite, min <= max, dims

@@ -33,6 +33,8 @@ int main(void) {
     C(STORE_SYNC_ALWAYS) C(STORE_INDEX_STRING) C(STORE_INDEX_BINARY) C(STORE_INDEX_INT)
     C(STORE_INDEX_UINT) C(STORE_INDEX_FLOAT) C(STORE_INDEX_JSON) C(STORE_INDEX_JSON_CASE_SENSITIVE)
     C(STORE_SCAN_DESC) C(STORE_MAX_DIMS) C(STORE_MISSING) C(STORE_HIT_HEADER)
+    C(STORE_FENCE_BOX) C(STORE_FENCE_RADIUS) C(STORE_FENCE_ROAM) C(STORE_EVENT_ENTER) C(STORE_EVENT_EXIT)
+    C(STORE_EVENT_CAPACITY_DEFAULT) C(STORE_EVENT_CAPACITY_MAX) C(STORE_EVENTS_HEADER) C(STORE_EVENT_HEADER)
     return 0;
 }
 "#;
@@ -119,6 +121,15 @@ fn layouts_and_constants_match_store_h() {
         format!("const STORE_MAX_DIMS {}", STORE_MAX_DIMS),
         format!("const STORE_MISSING {}", STORE_MISSING),
         format!("const STORE_HIT_HEADER {}", STORE_HIT_HEADER),
+        format!("const STORE_FENCE_BOX {}", STORE_FENCE_BOX),
+        format!("const STORE_FENCE_RADIUS {}", STORE_FENCE_RADIUS),
+        format!("const STORE_FENCE_ROAM {}", STORE_FENCE_ROAM),
+        format!("const STORE_EVENT_ENTER {}", STORE_EVENT_ENTER),
+        format!("const STORE_EVENT_EXIT {}", STORE_EVENT_EXIT),
+        format!("const STORE_EVENT_CAPACITY_DEFAULT {}", STORE_EVENT_CAPACITY_DEFAULT),
+        format!("const STORE_EVENT_CAPACITY_MAX {}", STORE_EVENT_CAPACITY_MAX),
+        format!("const STORE_EVENTS_HEADER {}", STORE_EVENTS_HEADER),
+        format!("const STORE_EVENT_HEADER {}", STORE_EVENT_HEADER),
     ];
     let c = c_facts();
     assert_eq!(rust, c, "Rust declarations and store.h disagree");

@@ -41,6 +41,7 @@
 mod batch;
 mod bytes;
 mod error;
+mod fence;
 mod geometry;
 mod ops;
 mod results;
@@ -50,6 +51,7 @@ mod tx;
 pub use crate::batch::{Batch, BatchIter, Pair, Pairs, PairsIter, QueryHits};
 pub use crate::bytes::Bytes;
 pub use crate::error::{Error, Result, status_name};
+pub use crate::fence::{Event, EventKind, Events, EventsIter};
 pub use crate::geometry::{MAX_DIMS, Point, Rect};
 pub use crate::ops::{Ops, Order, Range, Ttl};
 pub use crate::results::{Entry, Hit, Hits, HitsIter, Values, ValuesIter};
@@ -79,6 +81,7 @@ mod tests {
         assert_send_sync::<Batch>();
         assert_send_sync::<Pairs>();
         assert_send_sync::<Error>();
+        assert_send_sync::<Events>();
     }
 }
 
