@@ -11,7 +11,7 @@ GO_SOURCES := $(shell find store capi -name '*.go' -not -name '*_test.go') $(wil
 export STORE_LIB_DIR := $(BUILD)
 
 .DEFAULT_GOAL := help
-.PHONY: help lib test test-go test-c test-rust demo examples bench bench-quick fuzz install clean
+.PHONY: help lib test test-go test-c test-rust demo examples bench bench-quick bench-fences fuzz install clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -125,3 +125,6 @@ bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `work
 	$(BENCH_GO) 'Benchmark(KV|Spatial)/.*/n=(10000|100000)$$' -benchmem -benchtime 0.5s -count 1 > $(BENCH_OUT)/go.txt
 	cd bench/rust && BENCH_QUICK=1 $(CARGO) bench --quiet --bench compare -- --warm-up-time 0.5 --measurement-time 1 --noplot > $(BENCH_OUT)/rust.txt 2>&1
 	@$(GO) run ./bench/report -go $(BENCH_OUT)/go.txt -tsv $(BENCH_OUT)/summary.tsv
+
+bench-fences: ## fence upkeep: a moved item's commit with 100 fences of each kind against one without (one run; ratios measured commit by commit in turn)
+	$(GO) test -run '^$$' -bench '^BenchmarkFenceUpkeep(Ratio)?$$' -benchtime 2s -count 1 ./store

@@ -141,34 +141,30 @@ func (tx *Tx) weighFences() bool {
 	return true
 }
 
-// resolve finds the keys the undo log changed in the group's index, each
-// once, in key order, with their boxes now. It reports whether there are
-// any.
+// resolve finds the keys the undo log changed in the group's index, with
+// their boxes now. It reports whether there are any. A key written twice
+// comes twice: weighing it again changes nothing, which costs less than
+// sorting a big commit's keys to drop the repeats.
 func (g *fenceGroup) resolve(undo []spatialUndo, now int64) bool {
 	g.items, g.coords, g.offs = g.items[:0], g.coords[:0], g.offs[:0]
 	for _, u := range undo {
-		if u.ix == g.ix {
-			g.items = append(g.items, fence.Item{Key: u.key})
+		if u.ix != g.ix {
+			continue
 		}
-	}
-	if len(g.items) == 0 {
-		return false
-	}
-	if len(g.items) > 1 {
-		slices.SortFunc(g.items, func(a, b fence.Item) int { return strings.Compare(a.Key, b.Key) })
-		g.items = slices.CompactFunc(g.items, func(a, b fence.Item) bool { return a.Key == b.Key })
-	}
-	// Boxes go into coords first and are sliced after, as appending may
-	// move coords.
-	for i := range g.items {
-		it := &g.items[i]
-		id, ok := g.ix.ids.Get(it.Key)
+		it := fence.Item{Key: u.key}
+		id, ok := g.ix.ids.Get(u.key)
 		it.OK = ok && g.ix.live(id, now)
 		g.offs = append(g.offs, len(g.coords))
 		if it.OK {
 			g.coords = g.ix.box(id, g.coords)
 		}
+		g.items = append(g.items, it)
 	}
+	if len(g.items) == 0 {
+		return false
+	}
+	// Boxes go into coords first and are sliced after, as appending may
+	// move coords.
 	g.offs = append(g.offs, len(g.coords))
 	for i := range g.items {
 		it := &g.items[i]

@@ -235,10 +235,12 @@ func (s *Set) place(i int) {
 }
 
 // Update brings the fences up to date after a commit that changed items
-// (sorted by key, each key once), and appends the enters and exits it
-// caused to dst: by fence name, then key. A roaming fence whose anchor the
-// commit changed is weighed again whole; otherwise only the changed keys
-// are, against the fences that held them or may hold them now.
+// (in any order; a key may come more than once), and appends the enters
+// and exits it caused to dst: by fence name, then key. A roaming fence
+// whose anchor the commit changed is weighed again whole; otherwise only
+// the changed keys are, against the fences that held them or may hold
+// them now. Weighing a key again changes nothing, so repeats cost only
+// their time.
 func (s *Set) Update(src Source, items []Item, dst []Event) []Event {
 	start := len(dst)
 	n := len(s.fences)
@@ -247,6 +249,9 @@ func (s *Set) Update(src Source, items []Item, dst []Event) []Event {
 	clear(s.redone)
 	for _, it := range items {
 		for _, f := range s.roams[it.Key] {
+			if s.redone[f.pos] {
+				continue // the anchor came twice
+			}
 			s.redone[f.pos] = true
 			f.look(src)
 			s.place(f.pos)
@@ -273,9 +278,15 @@ func (s *Set) Update(src Source, items []Item, dst []Event) []Event {
 			}
 		}
 	}
-	// By fence name, then key: each fence's events are in key order
-	// already (from one refill, or from the pass over the sorted items).
-	slices.SortStableFunc(dst[start:], func(a, b Event) int { return a.f.pos - b.f.pos })
+	// By fence name, then key. A key has at most one event per fence: a
+	// refill makes one per key, and a key weighed again after its flip
+	// finds nothing to change.
+	slices.SortFunc(dst[start:], func(a, b Event) int {
+		if a.f.pos != b.f.pos {
+			return a.f.pos - b.f.pos
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
 	return dst
 }
 
