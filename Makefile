@@ -24,7 +24,7 @@ $(LIB): $(GO_SOURCES)
 	@rm -f $(BUILD)/libstore.h   # cgo's generated header: store.h is the public one
 	cp include/store.h $(BUILD)/store.h
 
-test: test-go test-c test-rust test-examples test-fuzz test-stress ## every test: Go (vet, race), C, Rust (test, clippy, doc), fuzzing, stress, examples
+test: test-go test-c test-rust test-examples test-fuzz test-stress test-py test-js ## every test: Go (vet, race), C, Rust (test, clippy, doc), fuzzing, stress, examples, Python, JS
 
 test-go: ## go vet and go test -race
 	$(GO) vet ./...
@@ -107,6 +107,7 @@ bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/c
 	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-before.txt
 	set -o pipefail; cd bench/rust && $(CARGO) bench --bench compare -- --warm-up-time 1 --measurement-time $(BENCH_RUST_TIME) --noplot 2>&1 | tee $(BENCH_OUT)/rust.txt
 	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-after.txt
+	$(MAKE) --no-print-directory bench-bindings
 	bench/rust/target/release/mem version >> $(BENCH_OUT)/env.tsv
 	set -o pipefail; for impl in rust rstar sqlite; do bench/rust/target/release/mem $$impl $(BENCH_MEM_N) || exit 1; done | tee $(BENCH_OUT)/mem.tsv
 	set -o pipefail; $(GO) run ./bench/go/mem -n $(BENCH_MEM_N) | tee -a $(BENCH_OUT)/mem.tsv
@@ -117,7 +118,7 @@ bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/c
 	done
 	@printf 'end\t%s\n' "$$(date +%s)" >> $(BENCH_OUT)/env.tsv
 	$(GO) run ./bench/report -go $(BENCH_OUT)/go-before.txt,$(BENCH_OUT)/go-after.txt -mem $(BENCH_OUT)/mem.tsv \
-	  -env $(BENCH_OUT)/env.tsv -prof $(BENCH_OUT)/prof -md BENCHMARKS.md -svg bench/chart.svg -tsv $(BENCH_OUT)/summary.tsv
+	  -env $(BENCH_OUT)/env.tsv -prof $(BENCH_OUT)/prof -bindings $(BENCH_OUT)/bindings.tsv -md BENCHMARKS.md -svg bench/chart.svg -tsv $(BENCH_OUT)/summary.tsv
 
 bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `workload n impl ns_per_op`, writes build/bench/summary.tsv
 	@rm -rf $(BENCH_OUT) bench/rust/target/criterion && mkdir -p $(BENCH_OUT)
@@ -128,3 +129,41 @@ bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `work
 
 bench-fences: ## fence upkeep: a moved item's commit with 100 fences of each kind against one without (one run; ratios measured commit by commit in turn)
 	$(GO) test -run '^$$' -bench '^BenchmarkFenceUpkeep(Ratio)?$$' -benchtime 2s -count 1 ./store
+
+# ---- Python and JavaScript packages (pyclient/, jsclient/) -------------------
+PYTHON ?= python3
+NODE ?= node
+PYENV := $(BUILD)/pyenv
+PY_INSTALLED := $(PYENV)/.spatialstore-installed
+JS_DEPS := jsclient/node_modules/.package-lock.json
+BUN := jsclient/node_modules/.bin/bun
+.PHONY: test-py test-js bench-bindings
+
+$(PYENV)/bin/pytest:
+	$(PYTHON) -m venv $(PYENV)
+	$(PYENV)/bin/pip install --quiet --disable-pip-version-check pytest mypy 'setuptools>=61' wheel
+
+# pip install ./pyclient copies build/libstore.so (STORE_LIB_DIR) into the package.
+$(PY_INSTALLED): $(PYENV)/bin/pytest $(LIB) $(shell find pyclient/spatialstore -name '*.py') pyclient/pyproject.toml pyclient/setup.py
+	$(PYENV)/bin/pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./pyclient
+	@touch $@
+
+test-py: $(PY_INSTALLED) ## the Python package: pip install ./pyclient into build/pyenv, then pytest and mypy
+	cd pyclient && $(PYENV)/bin/pytest -q -p no:cacheprovider tests
+	cd pyclient && $(PYENV)/bin/mypy --cache-dir $(BUILD)/mypy-cache --strict spatialstore && \
+	  $(PYENV)/bin/mypy --cache-dir $(BUILD)/mypy-cache --warn-unused-ignores tests
+
+$(JS_DEPS): jsclient/package.json jsclient/package-lock.json
+	cd jsclient && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-js: lib $(JS_DEPS) ## the npm package: node --test, tsc on index.d.ts, then bun test (Bun comes from npm)
+	cd jsclient && $(NODE) --test test/*.test.js && node_modules/.bin/tsc -p .
+	cd jsclient && node_modules/.bin/bun test test/
+
+$(BUILD)/bindings/bench-c: bench/bindings/bench.c capi/ctest/bench.h include/store.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Icapi/ctest -o $@ $< -L$(BUILD) -lstore -Wl,-rpath,$(BUILD)
+
+bench-bindings: $(BUILD)/bindings/bench-c $(PY_INSTALLED) $(JS_DEPS) ## store_get and a 1000-key store_get_many from C, Python, Node, Bun (~1 min): build/bench/bindings.tsv
+	bench/bindings/run.sh $(BUILD) $(PYENV)/bin/python $(NODE) $(BUN)

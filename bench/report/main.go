@@ -73,6 +73,7 @@ func main() {
 	md := flag.String("md", "", "write the report here (empty: no report)")
 	svg := flag.String("svg", "", "write the chart here")
 	tsv := flag.String("tsv", "build/bench/summary.tsv", "write the summary here")
+	flag.StringVar(&bindingsFile, "bindings", "", "per-call cost from each language (bench/bindings/run.sh output)")
 	flag.Parse()
 
 	res := map[key]float64{}
@@ -447,6 +448,8 @@ func report(res map[key]float64, env map[string]string, mem []string, profDir, n
 		p("| (not measured in this run) | | | | |\n")
 	}
 	p("\n")
+
+	b.WriteString(bindingsSection(bindingsFile))
 
 	p("## Memory\n\nResident bytes per object with 1M objects loaded, each implementation in a process of its own (`bench/rust/src/bin/mem.rs`, `bench/go/mem`): VmRSS after the load minus VmRSS before it. " +
 		"`go` forces a GC and returns freed memory before reading; `rust` cannot (the Go runtime inside libstore.so collects on its own schedule), so its figure includes garbage not yet collected.\n\n| impl | N | bytes/object | RSS delta |\n|---|---:|---:|---:|\n")

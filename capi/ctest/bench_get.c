@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "store.h"
 
 enum { KEYS = 100000, KEY_LEN = 16, VAL_LEN = 100, CALLS = 2000000, RUNS = 5 };
@@ -20,24 +21,6 @@ static uint32_t next_rand(void) { /* xorshift64 */
     rng ^= rng >> 7;
     rng ^= rng << 17;
     return (uint32_t)(rng >> 32);
-}
-
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void die(const char *what, store_status st) {
-    char msg[256];
-    store_last_error(msg, sizeof msg);
-    fprintf(stderr, "%s: %s: %s\n", what, store_status_name(st), msg);
-    exit(1);
 }
 
 int main(void) {

@@ -1,0 +1,48 @@
+// The numbers of include/store.h, by their C names. test/constants.test.js
+// compiles a C program against the header and checks every `#define
+// STORE_*` there against this table (and that none is missing), so the
+// package cannot drift from the library it loads.
+export const constants = Object.freeze({
+  STORE_ABI_VERSION: 1,
+
+  STORE_OK: 0,
+  STORE_NOT_FOUND: 1,
+  STORE_ERR_INVALID_ARG: -1,
+  STORE_ERR_BAD_HANDLE: -2,
+  STORE_ERR_CLOSED: -3,
+  STORE_ERR_TX_READ_ONLY: -4,
+  STORE_ERR_TX_CLOSED: -5,
+  STORE_ERR_INDEX_EXISTS: -6,
+  STORE_ERR_NO_INDEX: -7,
+  STORE_ERR_WOULD_DEADLOCK: -8,
+  STORE_ERR_IO: -9,
+  STORE_ERR_CORRUPT: -10,
+  STORE_ERR_BUSY: -11,
+  STORE_ERR_INTERNAL: -12,
+
+  STORE_SYNC_NEVER: 0,
+  STORE_SYNC_EVERY_SECOND: 1,
+  STORE_SYNC_ALWAYS: 2,
+
+  STORE_INDEX_STRING: 0,
+  STORE_INDEX_BINARY: 1,
+  STORE_INDEX_INT: 2,
+  STORE_INDEX_UINT: 3,
+  STORE_INDEX_FLOAT: 4,
+  STORE_INDEX_JSON: 5,
+  STORE_INDEX_JSON_CASE_SENSITIVE: 6,
+
+  STORE_SCAN_DESC: 1,
+
+  STORE_MAX_DIMS: 20,
+
+  STORE_MISSING: 0xffffffff,
+  STORE_HIT_HEADER: 16,
+});
+
+// The C layouts the package builds or reads (checked by the same test).
+export const layouts = Object.freeze({
+  store_bytes: { size: 16, ptr: 0, len: 8 },
+  store_kv: { size: 40, key: 0, key_len: 8, val: 16, val_len: 24, ttl_ms: 32 },
+  store_options: { size: 24, sync_policy: 0, auto_shrink_percentage: 4, auto_shrink_min_size: 8, auto_shrink_disabled: 16 },
+});
