@@ -8,7 +8,10 @@ import (
 	"time"
 )
 
-func TestDbgColumns2(t *testing.T) {
+// TestFenceFewerDimensions: radius fences with a 2-D centre over 3-D items
+// watch vertical columns (distances over the dimensions both have);
+// spawns with a TTL, deletes and the net of the events match brute force.
+func TestFenceFewerDimensions(t *testing.T) {
 	db := memDB(t)
 	mustOK(t, db.CreateSpatialIndex("players", "player:*", "pos"))
 	mustOK(t, db.CreateSpatialIndex("items", "item:*", "pos"))
