@@ -17,7 +17,8 @@ import (
 // comparison of those members with brute force over the model.
 
 type fzFence struct {
-	kind    int // store.FenceBox, FenceRadius, FenceRoam
+	index   string // "sp" is modeled; fences on "spj" are checked for their form only
+	kind    int    // store.FenceBox, FenceRadius, FenceRoam
 	pattern string
 	lo, hi  []float64
 	key     string
@@ -43,7 +44,7 @@ func (z *fuzzer) fencesReopened() {
 	}
 	z.fences.members = map[string]map[string]bool{}
 	for name, d := range z.fences.defs {
-		if d.kind >= 0 {
+		if d.index == "sp" {
 			z.fences.members[name] = z.bruteMembers(d)
 		}
 	}
@@ -106,6 +107,9 @@ func (z *fuzzer) opFenceCreate() {
 	lo, hi := z.box(dims)
 	radius := []float64{0, 0.5, 2, 10, 1e300, -1, math.NaN(), math.Inf(1)}[z.in.u8()%8]
 	d := fzFence{kind: z.in.u8() % 3, radius: radius}
+	if index != nil {
+		d.index = *index
+	}
 	if pattern != nil && *pattern != "" {
 		d.pattern = *pattern
 	} else {
@@ -144,13 +148,15 @@ func (z *fuzzer) opFenceCreate() {
 		allowed = append(allowed, sInvalid, sNoIndex)
 	case allowed != nil:
 	default:
-		if ix, ok := z.idx[*index]; !ok || !ix.spatial {
-			allowed = []int32{sNoIndex}
-		} else if old, ok := z.fences.defs[*name]; ok {
+		// The name first: a fence of that name is there or not, whatever
+		// the index.
+		if old, ok := z.fences.defs[*name]; ok {
 			allowed = []int32{sExists}
 			if sameFence(old, d) {
 				allowed = []int32{sOK}
 			}
+		} else if ix, ok := z.idx[*index]; !ok || !ix.spatial {
+			allowed = []int32{sNoIndex}
 		} else {
 			allowed = []int32{sOK}
 		}
@@ -167,19 +173,15 @@ func (z *fuzzer) opFenceCreate() {
 	if st != sOK {
 		return
 	}
-	if *index != "sp" {
-		// "spj" holds JSON geometry the model does not weigh: this
-		// fence's events are only checked for their form.
-		if _, ok := z.fences.defs[*name]; !ok {
-			z.fences.defs[*name] = fzFence{kind: -1, pattern: d.pattern, lo: d.lo, hi: d.hi, key: d.key, radius: d.radius}
-		}
-		return
+	if _, ok := z.fences.defs[*name]; ok {
+		return // the same definition again: nothing changed
 	}
-	if _, ok := z.fences.defs[*name]; !ok {
-		if _, pending := z.fences.members[*name]; pending {
-			z.fences.exact = false // events of a dropped fence of that name may wait
-		}
-		z.fences.defs[*name] = d
+	if _, pending := z.fences.members[*name]; pending {
+		z.fences.exact = false // events of a dropped fence of that name may wait
+		delete(z.fences.members, *name)
+	}
+	z.fences.defs[*name] = d
+	if *index == "sp" {
 		// A new fence starts with the members there are, without events.
 		z.fences.members[*name] = z.bruteMembers(d)
 	}
@@ -197,7 +199,7 @@ func sameFence(a, b fzFence) bool {
 		}
 		return true
 	}
-	return a.kind == b.kind && a.pattern == b.pattern && eq(a.lo, b.lo) && eq(a.hi, b.hi) && a.key == b.key &&
+	return a.index == b.index && a.kind == b.kind && a.pattern == b.pattern && eq(a.lo, b.lo) && eq(a.hi, b.hi) && a.key == b.key &&
 		a.radius == b.radius
 }
 
@@ -229,7 +231,7 @@ func (z *fuzzer) dropFence(name string) {
 // dropIndexFences: dropping an index drops its fences.
 func (z *fuzzer) dropIndexFences(index string) {
 	for name, d := range z.fences.defs {
-		if index == "sp" && d.kind >= 0 || index == "spj" && d.kind < 0 {
+		if d.index == index {
 			z.dropFence(name)
 		}
 	}
@@ -316,7 +318,7 @@ func (z *fuzzer) opFencePoll() {
 	sort.Strings(names)
 	for _, name := range names {
 		d := z.fences.defs[name]
-		if d.kind < 0 {
+		if d.index != "sp" {
 			continue
 		}
 		want := z.bruteMembers(d)
