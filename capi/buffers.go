@@ -42,7 +42,18 @@ type results struct {
 	slot    int    // offset of the current section's count; -1 before the first
 	queries int    // sections started (a batch's queries so far)
 	err     error
+	// shape says what a hit puts in the buffer (the query options'
+	// STORE_QUERY_KEYS_ONLY and STORE_QUERY_COUNT_ONLY).
+	shape hitShape
 }
+
+type hitShape uint8
+
+const (
+	shapeFull  hitShape = iota // key and value
+	shapeKeys                  // key, val_len 0
+	shapeCount                 // nothing: the section is only its count
+)
 
 const missing = math.MaxUint32
 
@@ -60,7 +71,7 @@ func newResults() *results {
 func newBatchResults() *results {
 	r := resultPool.Get().(*results)
 	r.buf = r.buf[:0]
-	r.count, r.slot, r.queries, r.err = 0, -1, 0, nil
+	r.count, r.slot, r.queries, r.err, r.shape = 0, -1, 0, nil, shapeFull
 	return r
 }
 
@@ -90,8 +101,15 @@ func (r *results) add(key, value string, dist float64) bool {
 		r.err = invalid("a result over 4 GiB cannot be returned in one buffer")
 		return false
 	}
-	r.buf = r.header(len(key), uint32(len(value)), dist)
-	r.buf = append(append(r.buf, key...), value...)
+	switch r.shape {
+	case shapeCount:
+		r.count++
+	case shapeKeys:
+		r.buf = append(r.header(len(key), 0, dist), key...)
+	default:
+		r.buf = r.header(len(key), uint32(len(value)), dist)
+		r.buf = append(append(r.buf, key...), value...)
+	}
 	return true
 }
 

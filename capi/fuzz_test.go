@@ -99,6 +99,7 @@ type fuzzer struct {
 	model map[string]string
 	ttls  map[string]bool
 	idx   map[string]fzIdx
+	txIdx map[string]fzIdx // the index definitions the open transaction sees
 	tx    uint64
 	txW   bool
 	txM   map[string]string
@@ -163,19 +164,41 @@ func FuzzCAPI(f *testing.F) {
 			234, 0, 0, 0, 2, 5, 0, 0, 148, 152, 128, 128,
 			235, 0, 0, 3, 0, 1,
 			235, 0, 0, 4, 1, 1},
+		// Issue 14's calls after two writes under "spj" (j0 at (2, 1), j1
+		// at (5, 6)): a filtered intersects, a keys-only nearby batch,
+		// set/incr/delete field, update_fields, indexes, a prefix scan, a
+		// count-only scan; then an index made in a transaction, listed
+		// there, rolled back, listed again.
+		{0, 11, 0, 2,
+			0, 0, 10, 2, 2, 0, 136, 136, 132, 132, 7, 1, 2, 0,
+			0, 0, 11, 2, 2, 0, 148, 148, 152, 152, 9, 1, 2, 0,
+			248, 0, 1, 1, 0, 2, 1, 0, 1, 0, 10, 1, 0, 0, 1, 0, 128, 168, 128, 168,
+			248, 0, 6, 1, 2, 4, 0, 2, 0, 1, 0, 2, 128, 128, 128, 128, 148, 148, 152, 152,
+			251, 0, 10, 2, 1, 0, 0, 0, 1,
+			252, 0, 10, 2, 0, 1, 0, 0, 1,
+			251, 0, 10, 2, 1, 2, 0, 0, 1,
+			253, 0, 2, 1, 10, 2, 0, 1, 0, 0, 11, 2, 1, 0, 0, 0,
+			254, 0, 1,
+			255, 0, 3, 1,
+			248, 0, 0, 1, 3, 0, 2, 0, 0, 0, 0, 1, 0, 1,
+			8, 0, 1, 1,
+			10, 5, 0, 1, 2, 0,
+			254, 5, 1,
+			9, 5, 1,
+			254, 0, 1},
 		// "sp" with p0 at (2, 1); a box fence f1 over (0, 0)-(4.5, 4.5) and a
 		// roaming fence f2 within 10 of p0; p1 comes to (5, 6), p0 goes to
 		// (20, 20); poll all, drop f1, capacity 3, poll one.
 		{0, 11, 0, 0,
 			0, 0, 8, 2, 0, 0, 136, 136, 132, 132, 2, 0,
-			248, 0, 0, 0, 0, 0, 0, 128, 146, 128, 146, 0, 0, 1,
-			248, 1, 0, 1, 0, 0, 0, 128, 128, 128, 128, 3, 2, 8, 2,
+			247, 0, 0, 0, 0, 0, 0, 128, 146, 128, 146, 0, 0, 1,
+			247, 1, 0, 1, 0, 0, 0, 128, 128, 128, 128, 3, 2, 8, 2,
 			0, 0, 9, 2, 0, 0, 148, 148, 152, 152, 2, 0,
 			0, 0, 8, 2, 0, 0, 208, 208, 208, 208, 2, 0,
-			248, 4, 0, 0, 1,
-			248, 2, 0, 0,
-			248, 3, 0, 3,
-			248, 5, 0, 3, 1},
+			247, 4, 0, 0, 1,
+			247, 2, 0, 0,
+			247, 3, 0, 3,
+			247, 5, 0, 3, 1},
 	} {
 		f.Add(seed)
 	}
@@ -376,6 +399,15 @@ func (z *fuzzer) handleErrs(kind int, dbOnly, write bool) []int32 {
 	return nil
 }
 
+// idxView is the index definitions the handle kind sees: a write
+// transaction's own (it may create and drop indexes), else the committed.
+func (z *fuzzer) idxView(kind int) map[string]fzIdx {
+	if kind == 1 && z.txW {
+		return z.txIdx
+	}
+	return z.idx
+}
+
 // view is the content the handle kind sees.
 func (z *fuzzer) view(kind int) (map[string]string, map[string]bool) {
 	if kind == 1 && z.txW {
@@ -517,10 +549,11 @@ func (z *fuzzer) value() fzVal {
 	}
 }
 
-// writeCheck says whether the spatial indexes accept key=value: 1, 0, -1.
-func (z *fuzzer) writeCheck(key string, v fzVal) int {
+// writeCheck says whether the spatial indexes the handle kind sees accept
+// key=value: 1, 0, -1.
+func (z *fuzzer) writeCheck(kind int, key string, v fzVal) int {
 	res := 1
-	for _, d := range z.idx {
+	for _, d := range z.idxView(kind) {
 		if !d.spatial || !strings.HasPrefix(key, strings.TrimSuffix(d.pattern, "*")) {
 			continue
 		}
@@ -547,12 +580,14 @@ func ttlChoice(c int) int64 {
 }
 
 func (z *fuzzer) step() {
-	// Op bytes 248..255 are the fence calls, 232..247 the batch calls; below, op % 24 picks the
+	// Op bytes 248..255 are issue 14's calls, 247 the fence calls (issue
+	// 15), 232..246 the batch calls (inputs kept before 248 existed now run
+	// those there, and 247 was a pairs call); below, op % 24 picks the
 	// others as it did before they existed, so the corpus kept in
 	// capi/testdata mostly means what it meant.
 	op := z.in.u8()
-	if op >= 248 {
-		z.fenceStep()
+	if op >= 248 { // issue 14's calls (fuzz_query_test.go)
+		z.stepIssue14(op)
 		return
 	}
 	if op >= 232 {
@@ -637,7 +672,7 @@ func (z *fuzzer) opSet() {
 		allowed = append(allowed, sInvalid)
 	case allowed != nil:
 	default:
-		switch z.writeCheck(string(k), v) {
+		switch z.writeCheck(kind, string(k), v) {
 		case 1:
 			allowed = []int32{sOK}
 		case 0:
@@ -799,7 +834,7 @@ func (z *fuzzer) opSetMany() {
 	geo := 1
 	for i, it := range items {
 		bad = bad || it.KMode == drvNullLen || it.VMode == drvNullLen
-		switch z.writeCheck(string(it.Key), vals[i]) {
+		switch z.writeCheck(kind, string(it.Key), vals[i]) {
 		case 0:
 			geo = 0
 		case -1:
@@ -967,9 +1002,12 @@ func (z *fuzzer) opBegin() {
 		return
 	}
 	z.tx, z.txW = tx, writable != 0
-	z.txM, z.txT = map[string]string{}, map[string]bool{}
+	z.txM, z.txT, z.txIdx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
 	for k, v := range z.model {
 		z.txM[k], z.txT[k] = v, z.ttls[k]
+	}
+	for k, v := range z.idx {
+		z.txIdx[k] = v
 	}
 }
 
@@ -986,7 +1024,7 @@ func (z *fuzzer) opEnd() {
 	}
 	if st := z.call(what, func() int32 { return fn(h) }, allowed...); st == sOK {
 		if commit && z.txW {
-			z.model, z.ttls = z.txM, z.txT
+			z.model, z.ttls, z.idx = z.txM, z.txT, z.txIdx
 		}
 		z.stale = append(z.stale, z.tx)
 		z.tx = 0
@@ -1009,7 +1047,8 @@ func (z *fuzzer) opCreateIndex() {
 	pattern := z.name("k*", "*", "")
 	k := []int32{0, 1, 2, 3, 4, 5, 6, -1, 7, 100}[z.in.u8()%10]
 	path := z.name("", "a", "n")
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true) // a write transaction joins in
+	idx := z.idxView(kind)
 	p := ""
 	if path != nil {
 		p = *path
@@ -1022,7 +1061,7 @@ func (z *fuzzer) opCreateIndex() {
 	case allowed != nil:
 	default:
 		d := fzIdx{pattern: *pattern, kind: k, path: p}
-		if old, ok := z.idx[*name]; ok {
+		if old, ok := idx[*name]; ok {
 			if old == d {
 				allowed = []int32{sOK}
 			} else {
@@ -1033,7 +1072,7 @@ func (z *fuzzer) opCreateIndex() {
 		}
 	}
 	if st := z.call("create_index", func() int32 { return drvCreateIndex(h, name, pattern, k, path) }, allowed...); st == sOK {
-		z.idx[*name] = fzIdx{pattern: *pattern, kind: k, path: p}
+		idx[*name] = fzIdx{pattern: *pattern, kind: k, path: p}
 	}
 }
 
@@ -1050,7 +1089,9 @@ func (z *fuzzer) opCreateSpatial() {
 	default:
 		name, pattern, path = z.name("", "sp"), z.name("", "p*"), nil
 	}
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true)
+	idx := z.idxView(kind)
+	m, _ := z.view(kind)
 	p := ""
 	if path != nil {
 		p = *path
@@ -1061,7 +1102,7 @@ func (z *fuzzer) opCreateSpatial() {
 	case allowed != nil:
 	default:
 		d := fzIdx{spatial: true, pattern: *pattern, path: p}
-		if old, ok := z.idx[*name]; ok {
+		if old, ok := idx[*name]; ok {
 			if old == d {
 				allowed = []int32{sOK}
 			} else {
@@ -1070,7 +1111,7 @@ func (z *fuzzer) opCreateSpatial() {
 		} else {
 			res := 1
 			prefix := strings.TrimSuffix(*pattern, "*")
-			for key, v := range z.model {
+			for key, v := range m {
 				if !strings.HasPrefix(key, prefix) {
 					continue
 				}
@@ -1098,7 +1139,7 @@ func (z *fuzzer) opCreateSpatial() {
 		}
 	}
 	if st := z.call("create_spatial_index", func() int32 { return drvCreateSpatial(h, name, pattern, path) }, allowed...); st == sOK {
-		z.idx[*name] = fzIdx{spatial: true, pattern: *pattern, path: p}
+		idx[*name] = fzIdx{spatial: true, pattern: *pattern, path: p}
 	}
 }
 
@@ -1107,19 +1148,20 @@ func ptr(s string) *string { return &s }
 func (z *fuzzer) opDrop() {
 	h, kind := z.handle()
 	name := z.name("ix", "sp", "spj", "", "nope")
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true)
+	idx := z.idxView(kind)
 	switch {
 	case name == nil || *name == "":
 		allowed = append(allowed, sInvalid)
 	case allowed != nil:
 	default:
 		allowed = []int32{sNoIndex}
-		if _, ok := z.idx[*name]; ok {
+		if _, ok := idx[*name]; ok {
 			allowed = []int32{sOK}
 		}
 	}
 	if st := z.call("drop_index", func() int32 { return drvDropIndex(h, name) }, allowed...); st == sOK {
-		delete(z.idx, *name)
+		delete(idx, *name)
 		z.dropIndexFences(*name)
 	}
 }
@@ -1143,20 +1185,7 @@ func (z *fuzzer) opScan() {
 	flags := []int32{0, 1, 0, 1, 2, -1}[z.in.u8()%6]
 	limit := []uint64{0, 0, 1, 2, 3, math.MaxUint64}[z.in.u8()%6]
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if index == nil || flags&^1 != 0 || nullOut {
-		allowed = append(allowed, sInvalid)
-	} else if allowed == nil {
-		d, ok := z.idx[*index]
-		switch {
-		case *index == "":
-			allowed = []int32{sOK}
-		case !ok || d.spatial:
-			allowed = []int32{sNoIndex}
-		default:
-			allowed = []int32{sOK}
-		}
-	}
+	allowed := z.scanAllowed(kind, index, flags&^1 == 0 && !nullOut, sOK)
 	hits, ok := z.callResult("scan", func() (int32, drvBuf) { return drvScan(h, index, lo, hi, flags, limit, nullOut) }, allowed...)
 	if !ok {
 		return
@@ -1227,7 +1256,7 @@ func (z *fuzzer) spatialAllowed(kind int, index *string, argsOK bool) []int32 {
 	case *index == "":
 		allowed = []int32{sInvalid}
 	default:
-		if d, ok := z.idx[*index]; ok && d.spatial {
+		if d, ok := z.idxView(kind)[*index]; ok && d.spatial {
 			allowed = []int32{sOK}
 		} else {
 			allowed = []int32{sNoIndex}
@@ -1361,12 +1390,7 @@ func (z *fuzzer) checkNearby(what string, kind int, index string, p []float64, k
 func (z *fuzzer) opLen() {
 	h, kind := z.handle()
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if nullOut {
-		allowed = append(allowed, sInvalid)
-	} else if allowed == nil {
-		allowed = []int32{sOK}
-	}
+	allowed := z.readAllowed(kind, nullOut)
 	var n uint64
 	st := z.call("len", func() int32 { var st int32; st, n = drvLen(h, nullOut); return st }, allowed...)
 	m, _ := z.view(kind)

@@ -20,6 +20,7 @@ uint64_t store_outstanding_buffers(void);
 import "C"
 
 import (
+	"math"
 	"unsafe"
 )
 
@@ -439,6 +440,159 @@ func drvPairs(h uint64, index *string, maxDist float64, pattern *string, nullOut
 	}
 	out := garbageBytes()
 	st := store_pairs(C.store_t(h), a.str(index), C.double(maxDist), a.str(pattern), &out)
+	return int32(st), take(&out)
+}
+
+// ---- Issue 14: query options, field updates, index listing ----------------
+
+// drvWhere is one store_where; Str and StrMax go in with their modes.
+type drvWhere struct {
+	Path             *string
+	Op               int32
+	Min, Max         float64
+	Str, StrMax      []byte
+	StrMode, MaxMode int
+}
+
+// drvOpts is a store_query_opts; nil means a NULL pointer. WhereNull
+// passes NULL for where with WhereLen conditions claimed.
+type drvOpts struct {
+	Flags     uint32
+	Match     *string
+	Where     []drvWhere
+	WhereNull bool
+}
+
+func (a *drvAlloc) opts(o *drvOpts) *C.store_query_opts {
+	if o == nil {
+		return nil
+	}
+	p := (*C.store_query_opts)(C.calloc(1, C.size_t(unsafe.Sizeof(C.store_query_opts{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(p))
+	p.flags = C.uint32_t(o.Flags)
+	p.match = a.str(o.Match)
+	p.where_len = C.size_t(len(o.Where))
+	if o.WhereNull || len(o.Where) == 0 {
+		return p
+	}
+	w := (*C.store_where)(C.calloc(C.size_t(len(o.Where)), C.size_t(unsafe.Sizeof(C.store_where{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(w))
+	ws := unsafe.Slice(w, len(o.Where))
+	for i, d := range o.Where {
+		s, m := a.bytes(d.Str, d.StrMode), a.bytes(d.StrMax, d.MaxMode)
+		ws[i] = C.store_where{path: a.str(d.Path), op: C.int32_t(d.Op), min: C.double(d.Min),
+			max: C.double(d.Max), str: s.p, str_len: s.n, str_max: m.p, str_max_len: m.n}
+	}
+	p.where = w
+	return p
+}
+
+// drvQueryEx runs one of the _ex queries: what is "scan", "intersects",
+// "within", "nearby", "intersects_many", "within_many" or "nearby_many".
+// For the scan, lo is the low bound (or prefix) and hi the high one, nil
+// for NULL; the spatial ones take coordinates in los/his (his unused by
+// nearby), n queries of dims.
+func drvQueryEx(what string, h uint64, index *string, lo, hi []byte, flags int32, los, his []float64, dims int,
+	n uint64, limit uint64, maxDist float64, o *drvOpts) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	out := garbageBytes()
+	ix, op, hd := a.str(index), a.opts(o), C.store_t(h)
+	var st C.int32_t
+	switch what {
+	case "scan":
+		var l, u drvIn
+		if lo != nil {
+			l = a.bytes(lo, drvPtr)
+		}
+		if hi != nil {
+			u = a.bytes(hi, drvPtr)
+		}
+		st = store_scan_ex(hd, ix, l.p, l.n, u.p, u.n, C.int32_t(flags), C.size_t(limit), op, &out)
+	case "intersects", "within":
+		f := store_intersects_ex
+		if what == "within" {
+			f = store_within_ex
+		}
+		st = f(hd, ix, a.doubles(los, dims), a.doubles(his, dims), C.size_t(dims), C.size_t(limit), op, &out)
+	case "nearby":
+		st = store_nearby_ex(hd, ix, a.doubles(los, dims), C.size_t(dims), C.size_t(limit), C.double(maxDist), op, &out)
+	case "intersects_many", "within_many":
+		f := store_intersects_many_ex
+		if what == "within_many" {
+			f = store_within_many_ex
+		}
+		room := int(min(n, 64)) * dims
+		st = f(hd, ix, a.flat(los, room), a.flat(his, room), C.size_t(dims), C.size_t(n), C.size_t(limit), op, &out)
+	default:
+		room := int(min(n, 64)) * dims
+		st = store_nearby_many_ex(hd, ix, a.flat(los, room), C.size_t(dims), C.size_t(n), C.size_t(limit),
+			C.double(maxDist), op, &out)
+	}
+	return int32(st), take(&out)
+}
+
+func drvSetField(h uint64, k []byte, km int, path *string, json []byte, jm int) int32 {
+	var a drvAlloc
+	defer a.done()
+	kk, jj := a.bytes(k, km), a.bytes(json, jm)
+	return int32(store_set_field(C.store_t(h), kk.p, kk.n, a.str(path), jj.p, jj.n))
+}
+
+// drvIncrField returns the status and the number written to out (NaN
+// when out is NULL).
+func drvIncrField(h uint64, k []byte, km int, path *string, delta float64, nullOut bool) (int32, float64) {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	if nullOut {
+		return int32(store_incr_field(C.store_t(h), kk.p, kk.n, a.str(path), C.double(delta), nil)), math.NaN()
+	}
+	out := C.double(12345)
+	st := store_incr_field(C.store_t(h), kk.p, kk.n, a.str(path), C.double(delta), &out)
+	return int32(st), float64(out)
+}
+
+func drvDeleteField(h uint64, k []byte, km int, path *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	return int32(store_delete_field(C.store_t(h), kk.p, kk.n, a.str(path)))
+}
+
+type drvUpdate struct {
+	Key   []byte
+	KMode int
+	Path  *string
+	Op    int32
+	Val   []byte
+	VMode int
+	Delta float64
+}
+
+func drvUpdateFields(h uint64, ups []drvUpdate, null bool) int32 {
+	var a drvAlloc
+	defer a.done()
+	if null {
+		return int32(store_update_fields(C.store_t(h), nil, C.size_t(len(ups))))
+	}
+	p := (*C.store_field_update)(C.calloc(C.size_t(max(len(ups), 1)), C.size_t(unsafe.Sizeof(C.store_field_update{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(p))
+	s := unsafe.Slice(p, max(len(ups), 1))
+	for i, u := range ups {
+		k, v := a.bytes(u.Key, u.KMode), a.bytes(u.Val, u.VMode)
+		s[i] = C.store_field_update{key: k.p, key_len: k.n, path: a.str(u.Path), op: C.int32_t(u.Op), val: v.p,
+			val_len: v.n, delta: C.double(u.Delta)}
+	}
+	return int32(store_update_fields(C.store_t(h), p, C.size_t(len(ups))))
+}
+
+func drvIndexes(h uint64, nullOut bool) (int32, drvBuf) {
+	if nullOut {
+		return int32(store_indexes(C.store_t(h), nil)), drvBuf{ZeroOnNoValue: true}
+	}
+	out := garbageBytes()
+	st := store_indexes(C.store_t(h), &out)
 	return int32(st), take(&out)
 }
 

@@ -74,7 +74,7 @@ typedef int32_t store_status;
 #define STORE_ERR_WOULD_DEADLOCK (-8)    /* a database-level call from a thread holding a transaction */
 #define STORE_ERR_IO (-9)                /* the operating system refused a read or write */
 #define STORE_ERR_CORRUPT (-10)          /* a file or snapshot that is not a valid store */
-#define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open, shrink running */
+#define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open at close */
 #define STORE_ERR_INTERNAL (-12)         /* a bug in the library, caught */
 
 /* Sync policies for file-backed stores. */
@@ -146,6 +146,64 @@ typedef struct store_kv {
  */
 #define STORE_MISSING 0xFFFFFFFFu
 #define STORE_HIT_HEADER 16 /* bytes before each hit's key */
+
+/* ---- Query options, field updates, index listing (types) --------------------- */
+
+/* Flags of store_query_opts.flags. STORE_SCAN_DESC may be given there too,
+ * for store_scan_ex only. */
+#define STORE_QUERY_KEYS_ONLY 2  /* hits carry val_len 0 and no value bytes */
+#define STORE_QUERY_COUNT_ONLY 4 /* the buffer holds only each query's u32 count */
+
+/* Flag of store_scan and store_scan_ex: lo (lol bytes) is a prefix and hi
+ * must be NULL; see store_scan. */
+#define STORE_SCAN_PREFIX 8
+
+/* Operators of store_where.op. */
+#define STORE_WHERE_EQ 0        /* the field is the number min */
+#define STORE_WHERE_RANGE 1     /* the field is a number v with min <= v <= max (+-infinity: open) */
+#define STORE_WHERE_STR_EQ 2    /* the field is the string str (bytewise) */
+#define STORE_WHERE_STR_RANGE 3 /* the field is a string s with str <= s <= str_max (bytewise) */
+#define STORE_WHERE_EXISTS 4    /* the field is there, whatever its type */
+
+/* One condition on a field of a JSON value, read at a gjson path. A value
+ * that is not JSON, or has no such field, or a field of another type,
+ * fails the condition. Fields an operator does not use are ignored. */
+typedef struct store_where {
+    const char *path;       /* gjson path, NUL-terminated, not NULL or "" */
+    int32_t op;             /* STORE_WHERE_* */
+    double min, max;        /* STORE_WHERE_EQ (min), STORE_WHERE_RANGE; never NaN, min <= max */
+    const uint8_t *str;     /* STORE_WHERE_STR_EQ, STORE_WHERE_STR_RANGE (low bound) */
+    size_t str_len;         /*   bytes in, as everywhere: NULL with 0 is "" */
+    const uint8_t *str_max; /* STORE_WHERE_STR_RANGE: high bound; str <= str_max */
+    size_t str_max_len;
+} store_where;
+
+/* Options of the _ex queries. A NULL pointer means none: the plain call. */
+typedef struct store_query_opts {
+    uint32_t flags;            /* STORE_QUERY_KEYS_ONLY, STORE_QUERY_COUNT_ONLY (not both) */
+    const char *match;         /* key pattern ('*', '?', '\\' escapes); NULL: any key */
+    const store_where *where;  /* where_len conditions, all must hold; NULL only when where_len is 0 */
+    size_t where_len;
+} store_query_opts;
+
+/* Operations of store_field_update.op. */
+#define STORE_FIELD_SET 0    /* set the field to val (JSON text) */
+#define STORE_FIELD_INCR 1   /* add delta to the number there */
+#define STORE_FIELD_DELETE 2 /* remove the field */
+
+/* One change of store_update_fields. */
+typedef struct store_field_update {
+    const uint8_t *key;
+    size_t key_len;
+    const char *path; /* sjson path, NUL-terminated: "hp", "pos.2", "inv.-1" (append) */
+    int32_t op;       /* STORE_FIELD_* */
+    const uint8_t *val; /* STORE_FIELD_SET: the new value as JSON text */
+    size_t val_len;
+    double delta;     /* STORE_FIELD_INCR */
+} store_field_update;
+
+/* The kind store_indexes reports for a spatial index. */
+#define STORE_INDEX_SPATIAL 100
 
 /* The library's own cgo layer defines STORE_TYPES_ONLY: cgo cannot export
  * functions with const parameters, so it takes the types from here and
@@ -281,6 +339,14 @@ store_status store_rollback(store_t tx);
 
 /* ---- Indexes ---------------------------------------------------------------- */
 
+/* The three calls below take a database or a write transaction. On a
+ * database the change is a transaction of its own, saved (on a file store)
+ * when it returns. On a transaction it joins it: the index exists for the
+ * rest of the transaction (its queries see it, its writes update it), a
+ * rollback takes it away as if it had never been, and the commit saves
+ * the definitions with the data. A read-only transaction gives
+ * TX_READ_ONLY. */
+
 /* Builds an ordered index called name over the values of the keys that
  * match pattern ('*' any run of bytes, '?' one byte). kind is a
  * STORE_INDEX_*; json_path is the gjson path for the JSON kinds and must be
@@ -323,8 +389,17 @@ store_status store_drop_index(store_t db, const char *name);
  * NULL lo or hi is an open end (then its length is ignored). For a JSON
  * index the bounds are JSON documents with a value at the index's path,
  * e.g. {"age":30}; for the numeric kinds, numbers as text.
- * Errors: BAD_HANDLE, INVALID_ARG (unknown flags, out NULL), NO_INDEX
- * (unknown, or spatial), WOULD_DEADLOCK. */
+ *
+ * Prefix scans: with STORE_SCAN_PREFIX in flags, lo (lol bytes; NULL with
+ * 0 is "") is a prefix and hi must be NULL: the scan returns every item
+ * whose key (index "") or indexed value starts with it, in index order.
+ * "Starts with" is in the index's terms: bytewise for the keys and the
+ * BINARY and JSON_CASE_SENSITIVE kinds, ASCII case-insensitively for the
+ * STRING and JSON kinds; for the JSON kinds, the values that are strings
+ * at the index's path. The numeric kinds refuse a prefix (INVALID_ARG).
+ * Errors: BAD_HANDLE, INVALID_ARG (unknown flags, out NULL, a prefix with
+ * hi given or on a numeric index), NO_INDEX (unknown, or spatial),
+ * WOULD_DEADLOCK. */
 store_status store_scan(store_t h, const char *index, const uint8_t *lo, size_t lol,
                         const uint8_t *hi, size_t hil, int32_t flags, size_t limit,
                         store_bytes *out);
@@ -427,8 +502,10 @@ store_status store_pairs(store_t h, const char *index, double max_dist, const ch
 
 /* Rewrites the database file with only its live items. Reads and writes
  * go on while it runs; it blocks the caller until done. Does nothing in
- * memory.
- * Errors: BAD_HANDLE, BUSY (a shrink is running), WOULD_DEADLOCK, IO. */
+ * memory. If a shrink is already running (the automatic one, or another
+ * thread's), it waits for that one to end and then runs its own, so STORE_OK
+ * always means the file was compacted.
+ * Errors: BAD_HANDLE, WOULD_DEADLOCK, CLOSED, IO. */
 store_status store_shrink(store_t db);
 
 /* Writes a snapshot of every live item to the file at path, atomically
@@ -443,6 +520,113 @@ store_status store_save(store_t db, const char *path);
  * Errors: BAD_HANDLE, INVALID_ARG (also: not a regular file),
  * WOULD_DEADLOCK, IO, CORRUPT (names the byte offset of the bad record). */
 store_status store_load(store_t db, const char *path);
+
+/* ---- Filtered queries ------------------------------------------------------------ */
+
+/* store_scan_ex, store_intersects_ex, store_within_ex, store_nearby_ex,
+ * store_intersects_many_ex, store_within_many_ex and store_nearby_many_ex
+ * take the arguments of their plain forms plus opts, and behave as they do
+ * with two differences:
+ *
+ * Filter. Only items whose key matches opts->match and whose value meets
+ * every opts->where condition are reported. The store tests each candidate
+ * before anything is copied, and a limit or k counts the items that pass:
+ * store_nearby_ex with k = 10 returns the 10 nearest items that pass, not
+ * the items that pass among the 10 nearest.
+ *
+ * Output. With STORE_QUERY_KEYS_ONLY each hit has val_len 0 and no value
+ * bytes (dist is kept). With STORE_QUERY_COUNT_ONLY the buffer holds only
+ * the u32 count of each query, in order (one for a single query), and no
+ * hits: a batch of n queries gives 4 * n bytes.
+ *
+ * opts may be NULL (the plain call). opts and everything it points to are
+ * read during the call only. A bad option fails the call before anything
+ * runs: INVALID_ARG for unknown flags, both KEYS_ONLY and COUNT_ONLY,
+ * STORE_SCAN_DESC outside store_scan_ex, a pattern ending in a lone '\\',
+ * where NULL with where_len > 0, a condition with a NULL or empty path, an
+ * unknown op, NaN or infinite equality, NaN bounds, min > max,
+ * str > str_max, or a bad string pointer (the message names the
+ * condition). Other errors, blocking and thread-safety: as the plain form.
+ * *out is owned by the caller and zeroed on failure.
+ *
+ * store_pairs has no _ex form: its pattern already picks the first item of
+ * each pair, and a condition on both items of a pair is a different query. */
+store_status store_scan_ex(store_t h, const char *index, const uint8_t *lo, size_t lol,
+                           const uint8_t *hi, size_t hil, int32_t flags, size_t limit,
+                           const store_query_opts *opts, store_bytes *out);
+store_status store_intersects_ex(store_t h, const char *index, const double *min, const double *max,
+                                 size_t dims, size_t limit, const store_query_opts *opts,
+                                 store_bytes *out);
+store_status store_within_ex(store_t h, const char *index, const double *min, const double *max,
+                             size_t dims, size_t limit, const store_query_opts *opts,
+                             store_bytes *out);
+store_status store_nearby_ex(store_t h, const char *index, const double *point, size_t dims,
+                             size_t k, double max_dist, const store_query_opts *opts,
+                             store_bytes *out);
+store_status store_intersects_many_ex(store_t h, const char *index, const double *mins,
+                                      const double *maxs, size_t dims, size_t nboxes, size_t limit,
+                                      const store_query_opts *opts, store_bytes *out);
+store_status store_within_many_ex(store_t h, const char *index, const double *mins,
+                                  const double *maxs, size_t dims, size_t nboxes, size_t limit,
+                                  const store_query_opts *opts, store_bytes *out);
+store_status store_nearby_many_ex(store_t h, const char *index, const double *points, size_t dims,
+                                  size_t npoints, size_t k, double max_dist,
+                                  const store_query_opts *opts, store_bytes *out);
+
+/* ---- Field updates ---------------------------------------------------------------- */
+
+/* Changes one field of the JSON value under a key, in one transaction (or
+ * in the transaction h names): the value is read, changed with sjson and
+ * written back, keeping the key's TTL. A spatial index whose geometry is
+ * in the value sees the change like any write: setting the position field
+ * moves the item. The value must be a JSON object or array; the path an
+ * sjson path naming one field ("hp", "pos.0", "inv.-1" appends to inv),
+ * with no wildcard, query, modifier or pipe, and not running through a
+ * number, string, bool or null. Whatever is refused changes nothing.
+ * Blocks as any write does (see Blocking above); thread-safe.
+ *
+ * store_set_field sets the field to json (json_len bytes of JSON text),
+ * creating it and the objects on the way if needed.
+ * Returns NOT_FOUND for a missing or expired key.
+ * Errors: BAD_HANDLE, INVALID_ARG (path NULL or bad, json not JSON, the
+ * stored value not a JSON object or array, a geometry a spatial index
+ * cannot read), TX_READ_ONLY, WOULD_DEADLOCK, CLOSED, TX_CLOSED, IO. */
+store_status store_set_field(store_t h, const uint8_t *k, size_t kl, const char *path,
+                             const uint8_t *json, size_t json_len);
+
+/* Adds delta to the number at path and writes the new number to *out
+ * (out may be NULL; it is 0 on failure). The field must hold a number, and
+ * delta and the sum must be finite. Otherwise as store_set_field. */
+store_status store_incr_field(store_t h, const uint8_t *k, size_t kl, const char *path,
+                              double delta, double *out);
+
+/* Removes the field at path, which must be there (else INVALID_ARG).
+ * Otherwise as store_set_field. */
+store_status store_delete_field(store_t h, const uint8_t *k, size_t kl, const char *path);
+
+/* Applies n updates in order, in one transaction, all or none: the first
+ * one refused leaves everything as it was, and the message names it (a
+ * missing key gives NOT_FOUND). Several updates of one key apply one after
+ * another. ups may be NULL when n is 0.
+ * Errors: as store_set_field, and INVALID_ARG for an unknown op. */
+store_status store_update_fields(store_t h, const store_field_update *ups, size_t n);
+
+/* ---- Index definitions -------------------------------------------------------------- */
+
+/* Returns the definitions of every index in one buffer, ordered by name:
+ *
+ *   u32 count
+ *   count times: u32 name_len, u32 pattern_len, u32 path_len, i32 kind,
+ *                name bytes, pattern bytes, path bytes
+ *
+ * kind is a STORE_INDEX_* (STORE_INDEX_SPATIAL for an R-tree); path is
+ * empty when the index has none. Little-endian, unaligned. On a
+ * transaction handle it lists what the transaction sees, the indexes it
+ * made included. *out is owned by the caller and zeroed on failure.
+ * Blocks as any read does; thread-safe.
+ * Errors: BAD_HANDLE, INVALID_ARG (out NULL), WOULD_DEADLOCK, CLOSED,
+ * TX_CLOSED. */
+store_status store_indexes(store_t h, store_bytes *out);
 
 /* ---- Geofences ---------------------------------------------------------------- */
 
@@ -465,7 +649,8 @@ store_status store_load(store_t db, const char *path);
  * restored by store_open, filled from the items as they are then. Events
  * live in memory only: those not polled before store_close are gone. A
  * fence's name is its own namespace (an index may share it); dropping a
- * spatial index drops its fences.
+ * spatial index drops its fences (dropped in a transaction that rolls
+ * back, they come back with it).
  *
  * Fence functions take a database handle (a transaction handle is
  * BAD_HANDLE). Creating and dropping fences write like any write

@@ -34,6 +34,9 @@ type DB struct {
 	// mayExpire is set once any item with a TTL may exist. Until then
 	// spatial queries skip the per-hit expiry check.
 	mayExpire atomic.Bool
+	// shrinkWaits counts the times Shrink found another shrink running
+	// (for the tests that force the overlap).
+	shrinkWaits atomic.Int64
 
 	mu  sync.Mutex       // guards txs and the closing decision
 	txs map[*Tx]struct{} // transactions the caller holds open
@@ -218,12 +221,26 @@ func (db *DB) Path() string {
 
 // Shrink rewrites the file with only the live items, in the background of
 // other work: reads and writes go on while it runs. A store in memory has
-// nothing to shrink. A shrink already running gives ErrBusy.
+// nothing to shrink. If a shrink is already running (the automatic one, or
+// another caller's), Shrink waits for it and then runs its own, so that
+// what it returns says the file is compacted.
 func (db *DB) Shrink() error {
-	if db.closed.Load() {
-		return ErrClosed
+	// BuntDB refuses a second shrink and offers no way to wait for the
+	// first, so this asks again with a growing pause (a shrink takes at
+	// least the quarter second BuntDB waits before it starts).
+	pause := time.Millisecond
+	for {
+		if db.closed.Load() {
+			return ErrClosed
+		}
+		err := db.engine.Shrink()
+		if !errors.Is(err, buntdb.ErrShrinkInProcess) {
+			return wrapEngine(err)
+		}
+		db.shrinkWaits.Add(1)
+		time.Sleep(pause)
+		pause = min(2*pause, 50*time.Millisecond)
 	}
-	return wrapEngine(db.engine.Shrink())
 }
 
 // Save writes a snapshot of every live item to w. Writers wait while it

@@ -27,6 +27,27 @@ type ReadWriter interface {
 	NearbyMany(index string, points [][]float64, k int, maxDist float64, fn func(q int, key, value string, dist float64) bool) error
 	Pairs(index string, maxDist float64, pattern string, fn func(p Pair) bool) error
 	Len() (int, error)
+
+	// Filtered queries (query.go), field updates (fields.go) and indexes
+	// (indextx.go): on a Tx they join it, so an index made there is
+	// queried there and goes away with a rollback.
+	ScanFiltered(index string, r Range, f *Filter, fn func(key, value string) bool) error
+	IntersectsFiltered(index string, box Rect, limit int, f *Filter, fn func(key, value string) bool) error
+	WithinFiltered(index string, box Rect, limit int, f *Filter, fn func(key, value string) bool) error
+	NearbyFiltered(index string, point []float64, k int, maxDist float64, f *Filter,
+		fn func(key, value string, dist float64) bool) error
+	IntersectsManyFiltered(index string, boxes []Rect, limit int, f *Filter, fn func(q int, key, value string) bool) error
+	WithinManyFiltered(index string, boxes []Rect, limit int, f *Filter, fn func(q int, key, value string) bool) error
+	NearbyManyFiltered(index string, points [][]float64, k int, maxDist float64, f *Filter,
+		fn func(q int, key, value string, dist float64) bool) error
+	SetField(key, path, value string) error
+	IncrField(key, path string, delta float64) (float64, error)
+	DeleteField(key, path string) error
+	UpdateFields(updates []FieldUpdate) error
+	CreateIndex(name, pattern string, kind IndexKind, path string) error
+	CreateSpatialIndex(name, pattern, path string) error
+	DropIndex(name string) error
+	Indexes() ([]IndexInfo, error)
 }
 
 var (

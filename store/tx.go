@@ -29,6 +29,9 @@ type Tx struct {
 	// w is a writable transaction's undo log and scratch (spatialtx.go), taken
 	// from a pool at its first write and given back when it ends.
 	w *writeState
+	// indexLog lists the indexes the transaction made or dropped
+	// (indextx.go), for a rollback and the save at commit.
+	indexLog []indexChange
 }
 
 var txPool = sync.Pool{New: func() any { return new(Tx) }}
@@ -90,7 +93,10 @@ func (tx *Tx) Commit() error {
 	var err error
 	if tx.writable {
 		fenced := tx.weighFences()
-		err = tx.noteCommit()
+		err = tx.saveIndexLog()
+		if err == nil {
+			err = tx.noteCommit()
+		}
 		if err == nil {
 			err = tx.engine.Commit() // BuntDB rolls its part back if this fails
 		} else {
@@ -98,14 +104,22 @@ func (tx *Tx) Commit() error {
 		}
 		if err != nil {
 			tx.undoSpatial()
+			if len(tx.indexLog) > 0 {
+				tx.undoIndexes()
+				_ = tx.db.saveIndexes() // the definitions as they are again
+			}
 		}
 		tx.db.finishFences(fenced, err == nil)
+		tx.indexLog = nil
 		tx.forgetUndo()
 	} else {
 		err = tx.engine.Rollback()
 	}
 	tx.end()
 	if err != nil {
+		if isKnown(err) { // ErrIO from saving the index definitions
+			return err
+		}
 		return fmt.Errorf("%w: commit: %v", ErrIO, err)
 	}
 	return nil
@@ -117,6 +131,7 @@ func (tx *Tx) Rollback() error {
 		return ErrTxClosed
 	}
 	tx.undoSpatial()
+	tx.undoIndexes()
 	err := tx.engine.Rollback()
 	tx.end()
 	return wrapEngine(err)

@@ -99,6 +99,7 @@ void test_index(void);
 void test_spatial(void);
 void test_batch(void);
 void test_files(void);
+void test_query(void);
 void test_fence(void);
 
 #endif

@@ -41,6 +41,21 @@ STORE_MAX_DIMS = 20
 STORE_MISSING = 0xFFFFFFFF
 STORE_HIT_HEADER = 16
 
+# Query options, field updates and index listing (issue 14). The package
+# does not call the _ex queries or the field updates yet; the numbers are
+# here so that it cannot drift from the header when it does.
+STORE_QUERY_KEYS_ONLY = 2
+STORE_QUERY_COUNT_ONLY = 4
+STORE_SCAN_PREFIX = 8
+STORE_WHERE_EQ = 0
+STORE_WHERE_RANGE = 1
+STORE_WHERE_STR_EQ = 2
+STORE_WHERE_STR_RANGE = 3
+STORE_WHERE_EXISTS = 4
+STORE_FIELD_SET = 0
+STORE_FIELD_INCR = 1
+STORE_FIELD_DELETE = 2
+STORE_INDEX_SPATIAL = 100
 STORE_FENCE_BOX = 0
 STORE_FENCE_RADIUS = 1
 STORE_FENCE_ROAM = 2

@@ -64,7 +64,7 @@ pub const STORE_ERR_WOULD_DEADLOCK: store_status = -8;
 pub const STORE_ERR_IO: store_status = -9;
 /// A file or snapshot that is not a valid store.
 pub const STORE_ERR_CORRUPT: store_status = -10;
-/// File held by another store, transaction open, shrink running.
+/// File held by another store, transaction open at close.
 pub const STORE_ERR_BUSY: store_status = -11;
 /// A bug in the library, caught.
 pub const STORE_ERR_INTERNAL: store_status = -12;
@@ -537,4 +537,246 @@ unsafe extern "C" {
     /// # Safety
     /// Always safe: any handle value is checked.
     pub fn store_set_event_capacity(db: store_t, capacity: usize) -> store_status;
+}
+
+// ---- Query options, field updates, index listing (issue 14) ----------------
+
+/// Query option flag: hits carry `val_len` 0 and no value bytes.
+pub const STORE_QUERY_KEYS_ONLY: u32 = 2;
+/// Query option flag: the buffer holds only each query's u32 count.
+pub const STORE_QUERY_COUNT_ONLY: u32 = 4;
+/// `store_scan` flag: `lo` is a prefix and `hi` must be NULL.
+pub const STORE_SCAN_PREFIX: i32 = 8;
+/// Condition: the field is the number `min`.
+pub const STORE_WHERE_EQ: i32 = 0;
+/// Condition: the field is a number in `[min, max]`.
+pub const STORE_WHERE_RANGE: i32 = 1;
+/// Condition: the field is the string `str`.
+pub const STORE_WHERE_STR_EQ: i32 = 2;
+/// Condition: the field is a string in `[str, str_max]`, bytewise.
+pub const STORE_WHERE_STR_RANGE: i32 = 3;
+/// Condition: the field is there.
+pub const STORE_WHERE_EXISTS: i32 = 4;
+/// Field update: set the field to `val` (JSON text).
+pub const STORE_FIELD_SET: i32 = 0;
+/// Field update: add `delta` to the number there.
+pub const STORE_FIELD_INCR: i32 = 1;
+/// Field update: remove the field.
+pub const STORE_FIELD_DELETE: i32 = 2;
+/// The kind `store_indexes` reports for a spatial index.
+pub const STORE_INDEX_SPATIAL: i32 = 100;
+
+/// One condition on a field of a JSON value (see `store.h`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct store_where {
+    /// gjson path, NUL-terminated.
+    pub path: *const c_char,
+    /// `STORE_WHERE_*`.
+    pub op: i32,
+    /// Number bound (or the number, for `STORE_WHERE_EQ`).
+    pub min: f64,
+    /// Number bound.
+    pub max: f64,
+    /// String (low bound).
+    pub str: *const u8,
+    /// Its length.
+    pub str_len: usize,
+    /// String high bound.
+    pub str_max: *const u8,
+    /// Its length.
+    pub str_max_len: usize,
+}
+
+/// Options of the `_ex` queries (see `store.h`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct store_query_opts {
+    /// `STORE_QUERY_*` (and `STORE_SCAN_DESC` for `store_scan_ex`).
+    pub flags: u32,
+    /// Key pattern, NUL-terminated, or NULL for any key.
+    pub match_: *const c_char,
+    /// `where_len` conditions, all must hold.
+    pub where_: *const store_where,
+    /// The number of conditions.
+    pub where_len: usize,
+}
+
+/// One change of [`store_update_fields`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct store_field_update {
+    /// Key bytes.
+    pub key: *const u8,
+    /// Key length.
+    pub key_len: usize,
+    /// sjson path, NUL-terminated.
+    pub path: *const c_char,
+    /// `STORE_FIELD_*`.
+    pub op: i32,
+    /// `STORE_FIELD_SET`: the new value as JSON text.
+    pub val: *const u8,
+    /// Its length.
+    pub val_len: usize,
+    /// `STORE_FIELD_INCR`: what to add.
+    pub delta: f64,
+}
+
+unsafe extern "C" {
+    /// [`store_scan`] with query options (`opts` may be NULL).
+    ///
+    /// # Safety
+    /// As [`store_scan`]; `opts` NULL or pointing to a valid
+    /// `store_query_opts` whose pointers are valid as `store.h` says.
+    pub fn store_scan_ex(
+        h: store_t,
+        index: *const c_char,
+        lo: *const u8,
+        lol: usize,
+        hi: *const u8,
+        hil: usize,
+        flags: i32,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_intersects`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_intersects`]; `opts` as in [`store_scan_ex`].
+    pub fn store_intersects_ex(
+        h: store_t,
+        index: *const c_char,
+        min: *const f64,
+        max: *const f64,
+        dims: usize,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_within`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_within`]; `opts` as in [`store_scan_ex`].
+    pub fn store_within_ex(
+        h: store_t,
+        index: *const c_char,
+        min: *const f64,
+        max: *const f64,
+        dims: usize,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_nearby`] with query options: the k nearest items that pass.
+    ///
+    /// # Safety
+    /// As [`store_nearby`]; `opts` as in [`store_scan_ex`].
+    pub fn store_nearby_ex(
+        h: store_t,
+        index: *const c_char,
+        point: *const f64,
+        dims: usize,
+        k: usize,
+        max_dist: f64,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_intersects_many`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_intersects_many`]; `opts` as in [`store_scan_ex`].
+    pub fn store_intersects_many_ex(
+        h: store_t,
+        index: *const c_char,
+        mins: *const f64,
+        maxs: *const f64,
+        dims: usize,
+        nboxes: usize,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_within_many`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_within_many`]; `opts` as in [`store_scan_ex`].
+    pub fn store_within_many_ex(
+        h: store_t,
+        index: *const c_char,
+        mins: *const f64,
+        maxs: *const f64,
+        dims: usize,
+        nboxes: usize,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_nearby_many`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_nearby_many`]; `opts` as in [`store_scan_ex`].
+    pub fn store_nearby_many_ex(
+        h: store_t,
+        index: *const c_char,
+        points: *const f64,
+        dims: usize,
+        npoints: usize,
+        k: usize,
+        max_dist: f64,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// Sets the field at `path` of the JSON value under the key to `json`.
+    ///
+    /// # Safety
+    /// `k` valid for `kl` bytes (or NULL with 0), `path` NULL or
+    /// NUL-terminated, `json` valid for `json_len` bytes (or NULL with 0).
+    pub fn store_set_field(
+        h: store_t,
+        k: *const u8,
+        kl: usize,
+        path: *const c_char,
+        json: *const u8,
+        json_len: usize,
+    ) -> store_status;
+
+    /// Adds `delta` to the number at `path`; the new number goes to `*out`.
+    ///
+    /// # Safety
+    /// As [`store_set_field`]; `out` NULL or writable.
+    pub fn store_incr_field(
+        h: store_t,
+        k: *const u8,
+        kl: usize,
+        path: *const c_char,
+        delta: f64,
+        out: *mut f64,
+    ) -> store_status;
+
+    /// Removes the field at `path`.
+    ///
+    /// # Safety
+    /// As [`store_set_field`].
+    pub fn store_delete_field(h: store_t, k: *const u8, kl: usize, path: *const c_char) -> store_status;
+
+    /// Applies `n` field updates in one transaction, all or none.
+    ///
+    /// # Safety
+    /// `ups` NULL (with `n` 0) or valid for `n` items whose pointers are
+    /// valid as [`store_set_field`] says.
+    pub fn store_update_fields(h: store_t, ups: *const store_field_update, n: usize) -> store_status;
+
+    /// Returns every index definition in one buffer (see `store.h`).
+    ///
+    /// # Safety
+    /// `out` NULL or writable.
+    pub fn store_indexes(h: store_t, out: *mut store_bytes) -> store_status;
 }

@@ -56,8 +56,8 @@ pub enum Error {
     Io(String),
     /// `STORE_ERR_CORRUPT`: a file or snapshot that is not a valid store.
     Corrupt(String),
-    /// `STORE_ERR_BUSY`: file held by another store, transaction open,
-    /// shrink running.
+    /// `STORE_ERR_BUSY`: file held by another store, transaction open at
+    /// close.
     Busy(String),
     /// `STORE_ERR_INTERNAL`, or a result buffer this crate could not parse:
     /// a bug in the library or in this crate.
