@@ -439,3 +439,27 @@ func TestFenceBadIndexFile(t *testing.T) {
 		wantErr(t, err, ErrCorrupt)
 	}
 }
+
+// TestFenceIndexDroppedInTransaction: an index dropped in a transaction
+// takes its fences along; a rollback brings both back, with their members.
+func TestFenceIndexDroppedInTransaction(t *testing.T) {
+	db := memDB(t)
+	mustOK(t, db.CreateSpatialIndex("g", "*", ""))
+	mustSet(t, db, "in", "[1 1]")
+	mustOK(t, db.CreateFence(BoxFence("z", "g", "*", Box([]float64{0, 0}, []float64{5, 5}))))
+	tx, err := db.Begin(true)
+	mustOK(t, err)
+	mustOK(t, tx.DropIndex("g"))
+	mustOK(t, tx.Rollback())
+	if fs, _ := db.Fences(); len(fs) != 1 {
+		t.Fatalf("after the rollback the fences are %+v", fs)
+	}
+	mustSet(t, db, "in", "[9 9]")
+	if got := pollAll(t, db); strings.Join(got, ",") != "z in exit" {
+		t.Fatalf("events %q, want the exit of a member from before the drop", got)
+	}
+	mustOK(t, db.Update(func(tx *Tx) error { return tx.DropIndex("g") }))
+	if fs, _ := db.Fences(); len(fs) != 0 {
+		t.Fatalf("a committed drop left the fences %+v", fs)
+	}
+}
