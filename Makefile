@@ -40,6 +40,7 @@ examples: lib ## build and run the C, Go and Rust examples
 	$(BUILD)/examples/c-example | tee $(BUILD)/examples/c.out
 	$(GO) run ./examples/go | tee $(BUILD)/examples/go.out
 	cd examples/rust && $(CARGO) run --release --quiet -- --memory --ticks 60 --svg $(BUILD)/examples/world.svg | tee $(BUILD)/examples/rust.out
+	cd examples/rust && $(CARGO) run --release --quiet --example regions | tee $(BUILD)/examples/regions.out
 
 test-examples: examples ## check the examples' output
 	diff -u examples/c/expected.txt $(BUILD)/examples/c.out
@@ -47,6 +48,7 @@ test-examples: examples ## check the examples' output
 	grep -q '^world persisted' $(BUILD)/examples/rust.out || grep -q '^memory store' $(BUILD)/examples/rust.out
 	grep -q '^  fences: on, tick p50=' $(BUILD)/examples/rust.out && grep -q '^picture: ' $(BUILD)/examples/rust.out
 	test -s $(BUILD)/examples/world.svg && grep -q '</svg>' $(BUILD)/examples/world.svg
+	diff -u examples/rust/regions.expected.txt $(BUILD)/examples/regions.out
 	cd examples/rust && $(CARGO) test && $(CARGO) clippy --all-targets -- -D warnings
 
 install: lib ## install the library, header and a pkg-config file under PREFIX (default /usr/local)
