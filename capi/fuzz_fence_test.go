@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -188,19 +189,8 @@ func (z *fuzzer) opFenceCreate() {
 }
 
 func sameFence(a, b fzFence) bool {
-	eq := func(x, y []float64) bool {
-		if len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if x[i] != y[i] {
-				return false
-			}
-		}
-		return true
-	}
-	return a.index == b.index && a.kind == b.kind && a.pattern == b.pattern && eq(a.lo, b.lo) && eq(a.hi, b.hi) && a.key == b.key &&
-		a.radius == b.radius
+	return a.index == b.index && a.kind == b.kind && a.pattern == b.pattern && slices.Equal(a.lo, b.lo) &&
+		slices.Equal(a.hi, b.hi) && a.key == b.key && a.radius == b.radius
 }
 
 func (z *fuzzer) opFenceDrop() {
