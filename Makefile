@@ -102,12 +102,13 @@ BENCH_MEM_N ?= 1000000
 BENCH_PROFILED := kv_get kv_set kv_set_batch kv_get_batch box knn10 box_batch knn10_batch move move_batch tick pairs load \
   box_clustered knn10_clustered move_clustered
 
-bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/chart.svg, build/bench/summary.tsv
+bench: lib server ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/chart.svg, build/bench/summary.tsv
 	@rm -rf $(BENCH_OUT) bench/rust/target/criterion && mkdir -p $(BENCH_OUT)/prof
 	@printf 'start\t%s\n' "$$(date +%s)" > $(BENCH_OUT)/env.tsv
-	cd bench/rust && $(CARGO) bench --bench compare --no-run && $(CARGO) build --release --bin mem
+	cd bench/rust && $(CARGO) bench --bench compare --no-run && $(CARGO) bench --bench resp --no-run && $(CARGO) build --release --bin mem
 	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-before.txt
 	set -o pipefail; cd bench/rust && $(CARGO) bench --bench compare -- --warm-up-time 1 --measurement-time $(BENCH_RUST_TIME) --noplot 2>&1 | tee $(BENCH_OUT)/rust.txt
+	set -o pipefail; cd bench/rust && STORE_SERVER_BIN=$(SERVER) $(CARGO) bench --bench resp -- --warm-up-time 1 --measurement-time $(BENCH_RUST_TIME) --noplot 2>&1 | tee $(BENCH_OUT)/resp.txt
 	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-after.txt
 	$(MAKE) --no-print-directory bench-bindings
 	bench/rust/target/release/mem version >> $(BENCH_OUT)/env.tsv
@@ -131,6 +132,19 @@ bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `work
 
 bench-fences: ## fence upkeep: a moved item's commit with 100 fences of each kind against one without (one run; ratios measured commit by commit in turn)
 	$(GO) test -run '^$$' -bench '^BenchmarkFenceUpkeep(Ratio)?$$' -benchtime 2s -count 1 ./store
+
+# ---- The store over a socket (cmd/store-server) and the data-file CLI -------
+SERVER := $(BUILD)/store-server
+SERVE_ADDR ?= 127.0.0.1:7379
+.PHONY: server serve
+
+server: ## build build/store-server (the store over RESP) and build/store-cli (data files)
+	@mkdir -p $(BUILD)
+	$(GO) build -o $(SERVER) ./cmd/store-server
+	$(GO) build -o $(BUILD)/store-cli ./cmd/store-cli
+
+serve: server ## run store-server on build/serve.db at SERVE_ADDR (127.0.0.1:7379) and build/store.sock; Ctrl-C stops it
+	$(SERVER) --data $(BUILD)/serve.db --addr $(SERVE_ADDR) --unix $(BUILD)/store.sock
 
 # ---- Python and JavaScript packages (pyclient/, jsclient/) -------------------
 PYTHON ?= python3

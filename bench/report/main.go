@@ -431,6 +431,8 @@ func report(res map[key]float64, env map[string]string, mem []string, profDir, n
 		}
 	}
 
+	b.WriteString(respSection(res))
+
 	p("## Allocations (Go side)\n\nHeap allocations of the `store` package called from Go (`b.ReportAllocs`, median over the repeats), per call. " +
 		"The benchmark loops reuse their query boxes, points and callbacks, so these are the store's own allocations; the target for a single box or kNN query is 0.\n\n" +
 		"| workload | N | allocs/op | B/op | allocs per query |\n|---|---:|---:|---:|---:|\n")
