@@ -644,7 +644,8 @@ store_status store_indexes(store_t h, store_bytes *out);
  * A new fence starts with the items inside it then, without events. A
  * rolled-back or failed commit makes no events. An expired item leaves its
  * fences when the store removes it (within about a second of its expiry,
- * or at the first commit that rewrites or deletes its key). On a file
+ * or at the first commit that rewrites or deletes its key); one already
+ * expired when its own commit is weighed never enters. On a file
  * store the fence definitions are saved with the index definitions and
  * restored by store_open, filled from the items as they are then. Events
  * live in memory only: those not polled before store_close are gone. A

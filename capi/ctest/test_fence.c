@@ -135,7 +135,7 @@ static void test_fence_events(void) {
     OK(store_set_event_capacity(db, STORE_EVENT_CAPACITY_DEFAULT));
 
     /* Expiry: the item leaves its fences when the store removes it. */
-    OK(store_set(db, B("brief"), B("[50 50]"), 5));
+    OK(store_set(db, B("brief"), B("[50 50]"), 300)); /* alive when its commit is weighed, even under load */
     EXPECT_EVENTS(db, 0, "circle brief +", 0);
     store_bytes b = junk_bytes();
     uint32_t n = 0;

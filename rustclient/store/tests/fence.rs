@@ -194,7 +194,10 @@ fn expired_items_exit() {
     let db = Store::open_in_memory().unwrap();
     db.create_spatial_index("pos", "*", None).unwrap();
     db.create_fence_radius("c", "pos", None, &Point::new(&[0.0, 0.0]).unwrap(), 10.0).unwrap();
-    db.set_with_ttl("brief", "[1 1]", std::time::Duration::from_millis(5)).unwrap();
+    // Long enough that the commit sees the item alive even on a loaded
+    // machine: an item already expired when its commit is weighed never
+    // enters.
+    db.set_with_ttl("brief", "[1 1]", std::time::Duration::from_millis(300)).unwrap();
     let mut got = show(&db.poll_events(0).unwrap());
     for _ in 0..250 {
         if got.len() >= 2 {
