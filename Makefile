@@ -15,7 +15,7 @@ export STORE_LIB_DIR := $(BUILD)
 export CGO_CFLAGS := -g -O2 -DSTORE_H_SUM=$(shell cksum < include/store.h | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help lib test test-go test-c test-rust demo examples bench bench-quick fuzz install clean
+.PHONY: help lib test test-go test-c test-rust demo examples bench bench-quick bench-fences fuzz install clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -43,12 +43,16 @@ examples: lib ## build and run the C, Go and Rust examples
 		-L$(BUILD) -lstore -Wl,-rpath,$(BUILD) -o $(BUILD)/examples/c-example
 	$(BUILD)/examples/c-example | tee $(BUILD)/examples/c.out
 	$(GO) run ./examples/go | tee $(BUILD)/examples/go.out
-	cd examples/rust && $(CARGO) run --release --quiet -- --memory --ticks 60 | tee $(BUILD)/examples/rust.out
+	cd examples/rust && $(CARGO) run --release --quiet -- --memory --ticks 60 --svg $(BUILD)/examples/world.svg | tee $(BUILD)/examples/rust.out
+	cd examples/rust && $(CARGO) run --release --quiet --example regions | tee $(BUILD)/examples/regions.out
 
 test-examples: examples ## check the examples' output
 	diff -u examples/c/expected.txt $(BUILD)/examples/c.out
 	diff -u examples/go/expected.txt $(BUILD)/examples/go.out
 	grep -q '^world persisted' $(BUILD)/examples/rust.out || grep -q '^memory store' $(BUILD)/examples/rust.out
+	grep -q '^  fences: on, tick p50=' $(BUILD)/examples/rust.out && grep -q '^picture: ' $(BUILD)/examples/rust.out
+	test -s $(BUILD)/examples/world.svg && grep -q '</svg>' $(BUILD)/examples/world.svg
+	diff -u examples/rust/regions.expected.txt $(BUILD)/examples/regions.out
 	cd examples/rust && $(CARGO) test && $(CARGO) clippy --all-targets -- -D warnings
 
 install: lib ## install the library, header and a pkg-config file under PREFIX (default /usr/local)
@@ -129,6 +133,9 @@ bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `work
 	$(BENCH_GO) 'Benchmark(KV|Spatial)/.*/n=(10000|100000)$$' -benchmem -benchtime 0.5s -count 1 > $(BENCH_OUT)/go.txt
 	cd bench/rust && BENCH_QUICK=1 $(CARGO) bench --quiet --bench compare -- --warm-up-time 0.5 --measurement-time 1 --noplot > $(BENCH_OUT)/rust.txt 2>&1
 	@$(GO) run ./bench/report -go $(BENCH_OUT)/go.txt -tsv $(BENCH_OUT)/summary.tsv
+
+bench-fences: ## fence upkeep: a moved item's commit with 100 fences of each kind against one without (one run; ratios measured commit by commit in turn)
+	$(GO) test -run '^$$' -bench '^BenchmarkFenceUpkeep(Ratio)?$$' -benchtime 2s -count 1 ./store
 
 # ---- The store over a socket (cmd/store-server) and the data-file CLI -------
 SERVER := $(BUILD)/store-server

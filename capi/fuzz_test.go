@@ -110,6 +110,8 @@ type fuzzer struct {
 	snap  map[string]string
 	snapT map[string]bool // which snapshot items carry a TTL (Load keeps it)
 	calls int
+	// fences is the model of the geofences (fuzz_fence_test.go).
+	fences fzFences
 }
 
 var fzDirOnce sync.Once
@@ -186,6 +188,19 @@ func FuzzCAPI(f *testing.F) {
 			254, 5, 1,
 			9, 5, 1,
 			254, 0, 1},
+		// "sp" with p0 at (2, 1); a box fence f1 over (0, 0)-(4.5, 4.5) and a
+		// roaming fence f2 within 10 of p0; p1 comes to (5, 6), p0 goes to
+		// (20, 20); poll all, drop f1, capacity 3, poll one.
+		{0, 11, 0, 0,
+			0, 0, 8, 2, 0, 0, 136, 136, 132, 132, 2, 0,
+			247, 0, 0, 0, 0, 0, 0, 128, 146, 128, 146, 0, 0, 1,
+			247, 1, 0, 1, 0, 0, 0, 128, 128, 128, 128, 3, 2, 8, 2,
+			0, 0, 9, 2, 0, 0, 148, 148, 152, 152, 2, 0,
+			0, 0, 8, 2, 0, 0, 208, 208, 208, 208, 2, 0,
+			247, 4, 0, 0, 1,
+			247, 2, 0, 0,
+			247, 3, 0, 3,
+			247, 5, 0, 3, 1},
 	} {
 		f.Add(seed)
 	}
@@ -330,6 +345,7 @@ func (z *fuzzer) openMain(file bool) {
 	}, sOK)
 	z.db = h
 	z.model, z.ttls, z.idx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
+	z.fences.reset()
 	// A closed database and a finished transaction for the stale pool.
 	var c uint64
 	mem := store.MemoryPath
@@ -566,8 +582,9 @@ func ttlChoice(c int) int64 {
 }
 
 func (z *fuzzer) step() {
-	// Op bytes 248..255 are issue 14's calls, 232..247 the batch calls
-	// (inputs kept before 248 existed now run those there); below, op % 24 picks the
+	// Op bytes 248..255 are issue 14's calls, 247 the fence calls (issue
+	// 15), 232..246 the batch calls (inputs kept before 248 existed now run
+	// those there, and 247 was a pairs call); below, op % 24 picks the
 	// others as it did before they existed, so the corpus kept in
 	// capi/testdata mostly means what it meant.
 	op := z.in.u8()
@@ -1247,6 +1264,7 @@ func (z *fuzzer) opDrop() {
 	}
 	if st := z.call("drop_index", func() int32 { return drvDropIndex(h, name) }, allowed...); st == sOK {
 		delete(idx, *name)
+		z.dropIndexFences(*name)
 	}
 }
 
@@ -1589,6 +1607,7 @@ func (z *fuzzer) opReopen() {
 		z.model, z.ttls, z.idx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
 	}
 	z.verifyAll("after reopen")
+	z.fencesReopened()
 	for name, d := range z.idx { // the same definitions again: no-ops if restored
 		var st int32
 		if d.spatial {

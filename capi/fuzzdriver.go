@@ -714,3 +714,46 @@ func drvIndexes(h uint64, nullOut bool) (int32, drvBuf) {
 	st := store_indexes(C.store_t(h), &out)
 	return int32(st), take(&out)
 }
+
+// drvFenceBox runs store_create_fence_box; nil lo or hi is NULL.
+func drvFenceBox(h uint64, name, index, pattern *string, lo, hi []float64, dims int) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_create_fence_box(C.store_t(h), a.str(name), a.str(index), a.str(pattern),
+		a.doubles(lo, dims), a.doubles(hi, dims), C.size_t(dims)))
+}
+
+// drvFenceRadius runs store_create_fence_radius; nil center is NULL.
+func drvFenceRadius(h uint64, name, index, pattern *string, center []float64, dims int, radius float64) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_create_fence_radius(C.store_t(h), a.str(name), a.str(index), a.str(pattern),
+		a.doubles(center, dims), C.size_t(dims), C.double(radius)))
+}
+
+func drvFenceRoam(h uint64, name, index, pattern *string, key []byte, km int, radius float64) int32 {
+	var a drvAlloc
+	defer a.done()
+	k := a.bytes(key, km)
+	return int32(store_create_fence_roam(C.store_t(h), a.str(name), a.str(index), a.str(pattern), k.p, k.n,
+		C.double(radius)))
+}
+
+func drvDropFence(h uint64, name *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_drop_fence(C.store_t(h), a.str(name)))
+}
+
+func drvPollEvents(h uint64, limit uint64, nullOut bool) (int32, drvBuf) {
+	if nullOut {
+		return int32(store_poll_events(C.store_t(h), C.size_t(limit), nil)), drvBuf{ZeroOnNoValue: true}
+	}
+	b := garbageBytes()
+	st := store_poll_events(C.store_t(h), C.size_t(limit), &b)
+	return int32(st), take(&b)
+}
+
+func drvSetEventCapacity(h uint64, n uint64) int32 {
+	return int32(store_set_event_capacity(C.store_t(h), C.size_t(n)))
+}

@@ -669,6 +669,97 @@ store_status store_update_fields(store_t h, const store_field_update *ups, size_
  * TX_CLOSED. */
 store_status store_indexes(store_t h, store_bytes *out);
 
+/* ---- Geofences ---------------------------------------------------------------- */
+
+/* A fence watches a spatial index: every commit that moves, adds, deletes
+ * or expires items of the index queues an event for each key that came
+ * into or left the fence, and store_poll_events hands them over in one
+ * buffer. An item is inside a fence when its key matches the fence's
+ * pattern ('*' any run of bytes, '?' one byte; NULL or "" means every key)
+ * and the Euclidean distance from its box to the fence's region, over the
+ * dimensions both have, is at most the fence's radius: touching a box
+ * fence, within radius of a radius fence's centre, within radius of the
+ * box of a roaming fence's key (which moves with it; that item is never
+ * inside its own fence, and while the key is absent the fence is empty).
+ *
+ * A new fence starts with the items inside it then, without events. A
+ * rolled-back or failed commit makes no events. An expired item leaves its
+ * fences when the store removes it (within about a second of its expiry,
+ * or at the first commit that rewrites or deletes its key); one already
+ * expired when its own commit is weighed never enters. On a file
+ * store the fence definitions are saved with the index definitions and
+ * restored by store_open, filled from the items as they are then. Events
+ * live in memory only: those not polled before store_close are gone. A
+ * fence's name is its own namespace (an index may share it); dropping a
+ * spatial index drops its fences (dropped in a transaction that rolls
+ * back, they come back with it).
+ *
+ * Fence functions take a database handle (a transaction handle is
+ * BAD_HANDLE). Creating and dropping fences write like any write
+ * transaction and block as it does; polling and sizing the queue never
+ * wait for transactions. */
+#define STORE_FENCE_BOX 0    /* a fixed box */
+#define STORE_FENCE_RADIUS 1 /* within radius of a fixed point */
+#define STORE_FENCE_ROAM 2   /* within radius of a key's item, wherever it moves */
+#define STORE_EVENT_ENTER 1
+#define STORE_EVENT_EXIT 2
+/* Events queued per database until polled; see store_set_event_capacity. */
+#define STORE_EVENT_CAPACITY_DEFAULT 65536
+#define STORE_EVENT_CAPACITY_MAX 16777216
+#define STORE_EVENTS_HEADER 12 /* bytes before the first event: u32 count, u64 lost */
+#define STORE_EVENT_HEADER 17  /* bytes before each event's fence name */
+
+/* Defines a fence called name over the items of the spatial index index
+ * that touch the box min..max (dims values each, finite, min <= max, dims
+ * from 1 to STORE_MAX_DIMS). Creating a fence that exists with the same
+ * definition succeeds and does nothing.
+ * Errors: BAD_HANDLE, INVALID_ARG (name, index, min or max NULL, empty
+ * name, bad box), NO_INDEX (index unknown or not spatial), INDEX_EXISTS (a
+ * fence of that name with another definition), WOULD_DEADLOCK, CLOSED, IO. */
+store_status store_create_fence_box(store_t db, const char *name, const char *index, const char *pattern,
+                                    const double *min, const double *max, size_t dims);
+
+/* Defines a fence over the items within radius (finite, >= 0) of the point
+ * center (dims finite values). Rules and errors as store_create_fence_box
+ * (INVALID_ARG also for a NaN, infinite or negative radius). */
+store_status store_create_fence_radius(store_t db, const char *name, const char *index, const char *pattern,
+                                       const double *center, size_t dims, double radius);
+
+/* Defines a roaming fence over the items within radius (finite, >= 0) of
+ * the item under key (key_len bytes, may hold NUL) in the same index,
+ * following it as it moves. Rules and errors as store_create_fence_radius. */
+store_status store_create_fence_roam(store_t db, const char *name, const char *index, const char *pattern,
+                                     const uint8_t *key, size_t key_len, double radius);
+
+/* Removes a fence; events of it already queued stay.
+ * Errors: BAD_HANDLE, INVALID_ARG (name NULL or empty), NOT_FOUND (no such
+ * fence), WOULD_DEADLOCK, CLOSED, IO. */
+store_status store_drop_fence(store_t db, const char *name);
+
+/* Takes up to max of the oldest queued events (max 0: all of them), oldest
+ * first: commits in the order they happened, within one commit by fence
+ * name, then key (byte order). Never blocks on transactions: a writer
+ * holds the queue only while it commits. *out is owned by the caller and
+ * zeroed on failure; layout, little-endian, unaligned:
+ *   u32 count, u64 lost,
+ *   then per event: u8 kind (STORE_EVENT_ENTER or _EXIT), i64 time (the
+ *   commit's, Unix nanoseconds), u32 fence_len, u32 key_len, fence name,
+ *   key.
+ * lost is how many events the queue dropped (the oldest first) because it
+ * was full since the previous poll; it starts again from 0.
+ * It may be called from a thread inside a transaction of the database
+ * (events of that transaction come after it commits).
+ * Errors: BAD_HANDLE, INVALID_ARG (out NULL), CLOSED. */
+store_status store_poll_events(store_t db, size_t max, store_bytes *out);
+
+/* Sets how many events the database queues until polled, from 1 to
+ * STORE_EVENT_CAPACITY_MAX (STORE_EVENT_CAPACITY_DEFAULT until set; not
+ * saved with the file). When fewer fit than wait, the oldest are dropped
+ * and counted as lost.
+ * Never waits for transactions.
+ * Errors: BAD_HANDLE, INVALID_ARG (0 or over the maximum), CLOSED. */
+store_status store_set_event_capacity(store_t db, size_t capacity);
+
 #endif /* STORE_TYPES_ONLY */
 
 #ifdef __cplusplus

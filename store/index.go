@@ -189,8 +189,8 @@ func (tx *Tx) loadSpatial(info IndexInfo) (*spatialIndex, error) {
 	return ix, nil
 }
 
-// DropIndex removes an index; its items stay. An unknown name gives
-// ErrNoIndex.
+// DropIndex removes an index; its items stay. The fences on a spatial
+// index go with it. An unknown name gives ErrNoIndex.
 func (db *DB) DropIndex(name string) error {
 	return db.update(func(tx *Tx) error { return tx.DropIndex(name) })
 }
@@ -228,6 +228,9 @@ func indexFile(path string) string { return path + ".idx" }
 type indexFileContent struct {
 	Version int         `json:"version"`
 	Indexes []IndexInfo `json:"indexes"`
+	// Fences came later: a file without them reads as having none, and
+	// an older reader ignores them.
+	Fences []Fence `json:"fences,omitempty"`
 }
 
 func (db *DB) saveIndexes() error {
@@ -237,6 +240,9 @@ func (db *DB) saveIndexes() error {
 	content := indexFileContent{Version: 1, Indexes: []IndexInfo{}}
 	for _, d := range db.indexes {
 		content.Indexes = append(content.Indexes, d.IndexInfo)
+	}
+	for _, f := range db.fences.list {
+		content.Fences = append(content.Fences, f.Fence)
 	}
 	data, err := json.MarshalIndent(content, "", "  ")
 	if err != nil {
@@ -248,22 +254,27 @@ func (db *DB) saveIndexes() error {
 	})
 }
 
-func readIndexFile(path string) ([]IndexInfo, error) {
+func readIndexFile(path string) (indexFileContent, error) {
+	var content indexFileContent
 	data, err := os.ReadFile(indexFile(path))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return content, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrIO, err)
+		return content, fmt.Errorf("%w: %v", ErrIO, err)
 	}
-	var content indexFileContent
 	if err := json.Unmarshal(data, &content); err != nil || content.Version != 1 {
-		return nil, fmt.Errorf("%w: %s is not an index file this version reads", ErrCorrupt, indexFile(path))
+		return indexFileContent{}, fmt.Errorf("%w: %s is not an index file this version reads", ErrCorrupt, indexFile(path))
 	}
 	for _, info := range content.Indexes {
 		if err := info.validate(); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, indexFile(path), err)
+			return indexFileContent{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, indexFile(path), err)
 		}
 	}
-	return content.Indexes, nil
+	for _, f := range content.Fences {
+		if err := f.validate(); err != nil {
+			return indexFileContent{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, indexFile(path), err)
+		}
+	}
+	return content, nil
 }

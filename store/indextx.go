@@ -14,10 +14,12 @@ import (
 // spatial index made in the transaction simply goes with it: the undo log
 // of its items (spatialtx.go) only touches an index nothing names any more.
 
-// indexChange is one change to the registry: def was added (else dropped).
+// indexChange is one change to the registry: def was added (else dropped,
+// and fences with it).
 type indexChange struct {
-	def   *indexDef
-	added bool
+	def    *indexDef
+	added  bool
+	fences []*fenceDef
 }
 
 // CreateIndex is DB.CreateIndex inside the transaction, which must be
@@ -59,8 +61,8 @@ func (tx *Tx) createIndex(info IndexInfo) error {
 }
 
 // DropIndex is DB.DropIndex inside the transaction, which must be
-// writable: the index is gone for the rest of it, and back after a
-// rollback.
+// writable: the index (and the fences on it) is gone for the rest of it,
+// and back after a rollback.
 func (tx *Tx) DropIndex(name string) error {
 	if err := tx.check(true); err != nil {
 		return err
@@ -78,7 +80,7 @@ func (tx *Tx) DropIndex(name string) error {
 		}
 	}
 	tx.db.forget(d)
-	tx.indexLog = append(tx.indexLog, indexChange{def: d})
+	tx.indexLog = append(tx.indexLog, indexChange{def: d, fences: tx.db.fences.dropOn(d)})
 	return nil
 }
 
@@ -105,6 +107,7 @@ func (tx *Tx) undoIndexes() {
 			tx.db.forget(c.def)
 		} else {
 			tx.db.remember(c.def)
+			tx.db.fences.add(c.fences...) // filled again from the index, as it is again
 		}
 	}
 	tx.indexLog = nil

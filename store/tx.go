@@ -92,6 +92,7 @@ func (tx *Tx) Commit() error {
 	}
 	var err error
 	if tx.writable {
+		fenced := tx.weighFences()
 		err = tx.saveIndexLog()
 		if err == nil {
 			err = tx.noteCommit()
@@ -108,6 +109,7 @@ func (tx *Tx) Commit() error {
 				_ = tx.db.saveIndexes() // the definitions as they are again
 			}
 		}
+		tx.db.finishFences(fenced, err == nil)
 		tx.indexLog = nil
 		tx.forgetUndo()
 	} else {

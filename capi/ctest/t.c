@@ -306,6 +306,7 @@ int main(void) {
     run("batch", test_batch);
     run("files", test_files);
     run("query", test_query);
+    run("fence", test_fence);
     printf("%ld passed, %ld failed\n", t_passed(), t_failed());
     return t_failed() == 0 ? 0 : 1;
 }

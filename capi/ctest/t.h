@@ -101,5 +101,6 @@ void test_spatial(void);
 void test_batch(void);
 void test_files(void);
 void test_query(void);
+void test_fence(void);
 
 #endif

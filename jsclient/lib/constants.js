@@ -56,6 +56,15 @@ export const constants = Object.freeze({
   STORE_FIELD_INCR: 1,
   STORE_FIELD_DELETE: 2,
   STORE_INDEX_SPATIAL: 100,
+  STORE_FENCE_BOX: 0,
+  STORE_FENCE_RADIUS: 1,
+  STORE_FENCE_ROAM: 2,
+  STORE_EVENT_ENTER: 1,
+  STORE_EVENT_EXIT: 2,
+  STORE_EVENT_CAPACITY_DEFAULT: 65536,
+  STORE_EVENT_CAPACITY_MAX: 16777216,
+  STORE_EVENTS_HEADER: 12,
+  STORE_EVENT_HEADER: 17,
 });
 
 // The C layouts the package builds or reads (checked by the same test).

@@ -155,6 +155,28 @@ pub struct store_kv {
     pub ttl_ms: i64,
 }
 
+/// A fence over a fixed box (`store_create_fence_box`).
+pub const STORE_FENCE_BOX: i32 = 0;
+/// A fence within a radius of a fixed point (`store_create_fence_radius`).
+pub const STORE_FENCE_RADIUS: i32 = 1;
+/// A fence within a radius of a key's item, wherever it moves
+/// (`store_create_fence_roam`).
+pub const STORE_FENCE_ROAM: i32 = 2;
+/// An event's kind: the key came into the fence.
+pub const STORE_EVENT_ENTER: u8 = 1;
+/// An event's kind: the key left the fence.
+pub const STORE_EVENT_EXIT: u8 = 2;
+/// Events a database queues until polled, until `store_set_event_capacity`.
+pub const STORE_EVENT_CAPACITY_DEFAULT: usize = 65536;
+/// The largest capacity `store_set_event_capacity` takes.
+pub const STORE_EVENT_CAPACITY_MAX: usize = 16777216;
+/// Bytes before the first event of a `store_poll_events` buffer: `u32
+/// count, u64 lost`.
+pub const STORE_EVENTS_HEADER: usize = 12;
+/// Bytes of one event's header: `u8 kind, i64 time, u32 fence_len, u32
+/// key_len`; the fence name and the key follow.
+pub const STORE_EVENT_HEADER: usize = 17;
+
 unsafe extern "C" {
     /// The ABI version of the loaded library. Never fails, never blocks.
     ///
@@ -494,6 +516,74 @@ unsafe extern "C" {
     /// # Safety
     /// `path` must be NULL or NUL-terminated.
     pub fn store_load(db: store_t, path: *const c_char) -> store_status;
+
+    /// Defines a fence over the items of a spatial index that touch the
+    /// box `min..max` (`dims` values each); `pattern` NULL or `""` means
+    /// every key.
+    ///
+    /// # Safety
+    /// `name`, `index` and `pattern` must be NULL or NUL-terminated; `min`
+    /// and `max` NULL or valid for `dims` doubles.
+    pub fn store_create_fence_box(
+        db: store_t,
+        name: *const c_char,
+        index: *const c_char,
+        pattern: *const c_char,
+        min: *const f64,
+        max: *const f64,
+        dims: usize,
+    ) -> store_status;
+
+    /// Defines a fence over the items within `radius` of `center`.
+    ///
+    /// # Safety
+    /// As [`store_create_fence_box`]; `center` NULL or valid for `dims`
+    /// doubles.
+    pub fn store_create_fence_radius(
+        db: store_t,
+        name: *const c_char,
+        index: *const c_char,
+        pattern: *const c_char,
+        center: *const f64,
+        dims: usize,
+        radius: f64,
+    ) -> store_status;
+
+    /// Defines a roaming fence over the items within `radius` of the item
+    /// under `key`, following it.
+    ///
+    /// # Safety
+    /// As [`store_create_fence_box`]; `key` NULL (with `key_len` 0) or
+    /// valid for `key_len` bytes.
+    pub fn store_create_fence_roam(
+        db: store_t,
+        name: *const c_char,
+        index: *const c_char,
+        pattern: *const c_char,
+        key: *const u8,
+        key_len: usize,
+        radius: f64,
+    ) -> store_status;
+
+    /// Removes a fence; `STORE_NOT_FOUND` if there is none of that name.
+    ///
+    /// # Safety
+    /// `name` must be NULL or NUL-terminated.
+    pub fn store_drop_fence(db: store_t, name: *const c_char) -> store_status;
+
+    /// Takes up to `max` (0: all) of the oldest queued fence events into
+    /// one buffer: `u32 count, u64 lost`, then per event `u8 kind, i64
+    /// time_ns, u32 fence_len, u32 key_len`, the fence name, the key.
+    ///
+    /// # Safety
+    /// `out` must be NULL or writable.
+    pub fn store_poll_events(db: store_t, max: usize, out: *mut store_bytes) -> store_status;
+
+    /// Sets how many events the database queues until polled.
+    ///
+    /// # Safety
+    /// Always safe: any handle value is checked.
+    pub fn store_set_event_capacity(db: store_t, capacity: usize) -> store_status;
 }
 
 // ---- Query options, field updates, index listing (issue 14) ----------------

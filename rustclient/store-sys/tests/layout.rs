@@ -42,6 +42,8 @@ int main(void) {
     C(STORE_QUERY_KEYS_ONLY) C(STORE_QUERY_COUNT_ONLY) C(STORE_SCAN_PREFIX) C(STORE_WHERE_EQ) C(STORE_WHERE_RANGE)
     C(STORE_WHERE_STR_EQ) C(STORE_WHERE_STR_RANGE) C(STORE_WHERE_EXISTS) C(STORE_FIELD_SET) C(STORE_FIELD_INCR)
     C(STORE_FIELD_DELETE) C(STORE_INDEX_SPATIAL)
+    C(STORE_FENCE_BOX) C(STORE_FENCE_RADIUS) C(STORE_FENCE_ROAM) C(STORE_EVENT_ENTER) C(STORE_EVENT_EXIT)
+    C(STORE_EVENT_CAPACITY_DEFAULT) C(STORE_EVENT_CAPACITY_MAX) C(STORE_EVENTS_HEADER) C(STORE_EVENT_HEADER)
     return 0;
 }
 "#;
@@ -168,6 +170,15 @@ fn layouts_and_constants_match_store_h() {
         format!("const STORE_FIELD_INCR {}", STORE_FIELD_INCR),
         format!("const STORE_FIELD_DELETE {}", STORE_FIELD_DELETE),
         format!("const STORE_INDEX_SPATIAL {}", STORE_INDEX_SPATIAL),
+        format!("const STORE_FENCE_BOX {}", STORE_FENCE_BOX),
+        format!("const STORE_FENCE_RADIUS {}", STORE_FENCE_RADIUS),
+        format!("const STORE_FENCE_ROAM {}", STORE_FENCE_ROAM),
+        format!("const STORE_EVENT_ENTER {}", STORE_EVENT_ENTER),
+        format!("const STORE_EVENT_EXIT {}", STORE_EVENT_EXIT),
+        format!("const STORE_EVENT_CAPACITY_DEFAULT {}", STORE_EVENT_CAPACITY_DEFAULT),
+        format!("const STORE_EVENT_CAPACITY_MAX {}", STORE_EVENT_CAPACITY_MAX),
+        format!("const STORE_EVENTS_HEADER {}", STORE_EVENTS_HEADER),
+        format!("const STORE_EVENT_HEADER {}", STORE_EVENT_HEADER),
     ];
     let c = c_facts();
     assert_eq!(rust, c, "Rust declarations and store.h disagree");

@@ -41,6 +41,7 @@
 mod batch;
 mod bytes;
 mod error;
+mod fence;
 mod geometry;
 mod ops;
 mod read;
@@ -52,6 +53,7 @@ mod tx;
 pub use crate::batch::{Batch, BatchIter, Pair, Pairs, PairsIter, QueryHits};
 pub use crate::bytes::Bytes;
 pub use crate::error::{Error, Result, status_name};
+pub use crate::fence::{Event, EventKind, Events, EventsIter};
 pub use crate::geometry::{MAX_DIMS, Point, Rect};
 pub use crate::ops::{Ops, Order, Range, Ttl};
 pub use crate::query::{FieldUpdate, Filter, IndexInfo, IndexType};
@@ -82,6 +84,7 @@ mod tests {
         assert_send_sync::<Batch>();
         assert_send_sync::<Pairs>();
         assert_send_sync::<Error>();
+        assert_send_sync::<Events>();
     }
 }
 
