@@ -9,9 +9,13 @@ LIB := $(BUILD)/libstore.so
 GO_SOURCES := $(shell find store capi -name '*.go' -not -name '*_test.go') $(wildcard capi/*.c) include/store.h go.mod go.sum
 # The Rust crates link the library built here instead of building their own.
 export STORE_LIB_DIR := $(BUILD)
+# Go's build cache does not see headers outside a package's folder, so a
+# changed include/store.h (a status code, say) would leave capi's cgo
+# objects stale: the header's checksum in the C flags makes it part of the key.
+export CGO_CFLAGS := -g -O2 -DSTORE_H_SUM=$(shell cksum < include/store.h | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help lib test test-go test-c test-rust demo examples bench bench-quick fuzz install clean
+.PHONY: help lib test test-go test-c test-rust demo examples bench bench-quick bench-fences fuzz install clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -39,12 +43,16 @@ examples: lib ## build and run the C, Go and Rust examples
 		-L$(BUILD) -lstore -Wl,-rpath,$(BUILD) -o $(BUILD)/examples/c-example
 	$(BUILD)/examples/c-example | tee $(BUILD)/examples/c.out
 	$(GO) run ./examples/go | tee $(BUILD)/examples/go.out
-	cd examples/rust && $(CARGO) run --release --quiet -- --memory --ticks 60 | tee $(BUILD)/examples/rust.out
+	cd examples/rust && $(CARGO) run --release --quiet -- --memory --ticks 60 --svg $(BUILD)/examples/world.svg | tee $(BUILD)/examples/rust.out
+	cd examples/rust && $(CARGO) run --release --quiet --example regions | tee $(BUILD)/examples/regions.out
 
 test-examples: examples ## check the examples' output
 	diff -u examples/c/expected.txt $(BUILD)/examples/c.out
 	diff -u examples/go/expected.txt $(BUILD)/examples/go.out
 	grep -q '^world persisted' $(BUILD)/examples/rust.out || grep -q '^memory store' $(BUILD)/examples/rust.out
+	grep -q '^  fences: on, tick p50=' $(BUILD)/examples/rust.out && grep -q '^picture: ' $(BUILD)/examples/rust.out
+	test -s $(BUILD)/examples/world.svg && grep -q '</svg>' $(BUILD)/examples/world.svg
+	diff -u examples/rust/regions.expected.txt $(BUILD)/examples/regions.out
 	cd examples/rust && $(CARGO) test && $(CARGO) clippy --all-targets -- -D warnings
 
 install: lib ## install the library, header and a pkg-config file under PREFIX (default /usr/local)
@@ -98,12 +106,13 @@ BENCH_MEM_N ?= 1000000
 BENCH_PROFILED := kv_get kv_set kv_set_batch kv_get_batch box knn10 box_batch knn10_batch move move_batch tick pairs load \
   box_clustered knn10_clustered move_clustered
 
-bench: lib ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/chart.svg, build/bench/summary.tsv
+bench: lib server ## the whole benchmark suite (~15 min): writes BENCHMARKS.md, bench/chart.svg, build/bench/summary.tsv
 	@rm -rf $(BENCH_OUT) bench/rust/target/criterion && mkdir -p $(BENCH_OUT)/prof
 	@printf 'start\t%s\n' "$$(date +%s)" > $(BENCH_OUT)/env.tsv
-	cd bench/rust && $(CARGO) bench --bench compare --no-run && $(CARGO) build --release --bin mem
+	cd bench/rust && $(CARGO) bench --bench compare --no-run && $(CARGO) bench --bench resp --no-run && $(CARGO) build --release --bin mem
 	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-before.txt
 	set -o pipefail; cd bench/rust && $(CARGO) bench --bench compare -- --warm-up-time 1 --measurement-time $(BENCH_RUST_TIME) --noplot 2>&1 | tee $(BENCH_OUT)/rust.txt
+	set -o pipefail; cd bench/rust && STORE_SERVER_BIN=$(SERVER) $(CARGO) bench --bench resp -- --warm-up-time 1 --measurement-time $(BENCH_RUST_TIME) --noplot 2>&1 | tee $(BENCH_OUT)/resp.txt
 	set -o pipefail; $(BENCH_GO) 'Benchmark(KV|Spatial)/' -benchmem -benchtime 1s -count $(BENCH_GO_COUNT) | tee $(BENCH_OUT)/go-after.txt
 	$(MAKE) --no-print-directory bench-bindings
 	bench/rust/target/release/mem version >> $(BENCH_OUT)/env.tsv
@@ -124,6 +133,22 @@ bench-quick: lib ## a reduced benchmark run (N = 10k, 100k; short): prints `work
 	$(BENCH_GO) 'Benchmark(KV|Spatial)/.*/n=(10000|100000)$$' -benchmem -benchtime 0.5s -count 1 > $(BENCH_OUT)/go.txt
 	cd bench/rust && BENCH_QUICK=1 $(CARGO) bench --quiet --bench compare -- --warm-up-time 0.5 --measurement-time 1 --noplot > $(BENCH_OUT)/rust.txt 2>&1
 	@$(GO) run ./bench/report -go $(BENCH_OUT)/go.txt -tsv $(BENCH_OUT)/summary.tsv
+
+bench-fences: ## fence upkeep: a moved item's commit with 100 fences of each kind against one without (one run; ratios measured commit by commit in turn)
+	$(GO) test -run '^$$' -bench '^BenchmarkFenceUpkeep(Ratio)?$$' -benchtime 2s -count 1 ./store
+
+# ---- The store over a socket (cmd/store-server) and the data-file CLI -------
+SERVER := $(BUILD)/store-server
+SERVE_ADDR ?= 127.0.0.1:7379
+.PHONY: server serve
+
+server: ## build build/store-server (the store over RESP) and build/store-cli (data files)
+	@mkdir -p $(BUILD)
+	$(GO) build -o $(SERVER) ./cmd/store-server
+	$(GO) build -o $(BUILD)/store-cli ./cmd/store-cli
+
+serve: server ## run store-server on build/serve.db at SERVE_ADDR (127.0.0.1:7379) and build/store.sock; Ctrl-C stops it
+	$(SERVER) --data $(BUILD)/serve.db --addr $(SERVE_ADDR) --unix $(BUILD)/store.sock
 
 # ---- Python and JavaScript packages (pyclient/, jsclient/) -------------------
 PYTHON ?= python3

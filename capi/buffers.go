@@ -45,7 +45,18 @@ type results struct {
 	queries int    // sections started (a batch's queries so far)
 	err     error
 	max     int64 // the largest buffer allowed (limitedBy); 0: no limit
+	// shape says what a hit puts in the buffer (the query options'
+	// STORE_QUERY_KEYS_ONLY and STORE_QUERY_COUNT_ONLY).
+	shape hitShape
 }
+
+type hitShape uint8
+
+const (
+	shapeFull  hitShape = iota // key and value
+	shapeKeys                  // key, val_len 0
+	shapeCount                 // nothing: the section is only its count
+)
 
 const missing = math.MaxUint32
 
@@ -63,7 +74,7 @@ func newResults() *results {
 func newBatchResults() *results {
 	r := resultPool.Get().(*results)
 	r.buf = r.buf[:0]
-	r.count, r.slot, r.queries, r.err, r.max = 0, -1, 0, nil, 0
+	r.count, r.slot, r.queries, r.err, r.max, r.shape = 0, -1, 0, nil, 0, shapeFull
 	return r
 }
 
@@ -93,11 +104,25 @@ func (r *results) add(key, value string, dist float64) bool {
 		r.err = invalid("a result over 4 GiB cannot be returned in one buffer")
 		return false
 	}
-	if !r.fits(len(key) + len(value)) {
-		return false
+	switch r.shape {
+	case shapeCount:
+		// A count-only section does not grow the buffer: no size limit.
+		if r.err != nil {
+			return false
+		}
+		r.count++
+	case shapeKeys:
+		if !r.fits(len(key)) {
+			return false
+		}
+		r.buf = append(r.header(len(key), 0, dist), key...)
+	default:
+		if !r.fits(len(key) + len(value)) {
+			return false
+		}
+		r.buf = r.header(len(key), uint32(len(value)), dist)
+		r.buf = append(append(r.buf, key...), value...)
 	}
-	r.buf = r.header(len(key), uint32(len(value)), dist)
-	r.buf = append(append(r.buf, key...), value...)
 	return true
 }
 
@@ -142,18 +167,31 @@ func (r *results) finishBatch(n int, err error, out *C.store_bytes) error {
 		err = r.err
 	}
 	if err == nil {
-		r.query(n - 1)
-		r.closeSection()
-		giveBytes(r.buf, out)
+		giveBytes(r.closeBatch(n), out)
 	}
-	// Keep buffers of up to 16 MiB: a batch query's result is often over a
-	// megabyte, and growing a new one for every call (copying it at each
-	// doubling) cost more than the query. The pool lets go of what it
-	// holds at garbage collections, so a huge buffer is not pinned long.
+	r.release()
+	return err
+}
+
+// close ends a single query's buffer and returns its bytes, which are the
+// builder's until release.
+func (r *results) close() []byte { return r.closeBatch(r.queries) }
+
+func (r *results) closeBatch(n int) []byte {
+	r.query(n - 1)
+	r.closeSection()
+	return r.buf
+}
+
+// release gives the builder back to the pool. Keep buffers of up to
+// 16 MiB: a batch query's result is often over a megabyte, and growing a
+// new one for every call (copying it at each doubling) cost more than the
+// query. The pool lets go of what it holds at garbage collections, so a
+// huge buffer is not pinned long.
+func (r *results) release() {
 	if cap(r.buf) <= 16<<20 {
 		resultPool.Put(r)
 	}
-	return err
 }
 
 // addTo appends a hit to query q of a batch.

@@ -50,22 +50,36 @@ func rows(flat []float64, dims int) [][]float64 {
 func store_intersects_many(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
 	out *C.store_bytes) (st C.int32_t) {
 	defer guard(&st)
-	return fail(boxBatch(h, index, mins, maxs, dims, nboxes, limit, out, store.ReadWriter.IntersectsMany))
+	return fail(boxBatch(h, index, mins, maxs, dims, nboxes, limit, nil, out, store.ReadWriter.IntersectsManyFiltered))
+}
+
+//export store_intersects_many_ex
+func store_intersects_many_ex(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
+	opts *C.store_query_opts, out *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	return fail(boxBatch(h, index, mins, maxs, dims, nboxes, limit, opts, out, store.ReadWriter.IntersectsManyFiltered))
 }
 
 //export store_within_many
 func store_within_many(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
 	out *C.store_bytes) (st C.int32_t) {
 	defer guard(&st)
-	return fail(boxBatch(h, index, mins, maxs, dims, nboxes, limit, out, store.ReadWriter.WithinMany))
+	return fail(boxBatch(h, index, mins, maxs, dims, nboxes, limit, nil, out, store.ReadWriter.WithinManyFiltered))
 }
 
-type boxBatchSearch func(rw store.ReadWriter, index string, boxes []store.Rect, limit int,
+//export store_within_many_ex
+func store_within_many_ex(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
+	opts *C.store_query_opts, out *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	return fail(boxBatch(h, index, mins, maxs, dims, nboxes, limit, opts, out, store.ReadWriter.WithinManyFiltered))
+}
+
+type boxBatchSearch func(rw store.ReadWriter, index string, boxes []store.Rect, limit int, f *store.Filter,
 	fn func(q int, key, value string) bool) error
 
 func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, limit C.size_t,
-	out *C.store_bytes, search boxBatchSearch) error {
-	name, err := startQuery(out, index)
+	opts *C.store_query_opts, out *C.store_bytes, search boxBatchSearch) error {
+	name, q, err := startQuery(out, index, opts)
 	if err != nil {
 		return err
 	}
@@ -85,9 +99,9 @@ func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, li
 	for q := range boxes {
 		boxes[q] = store.Box(los[q], his[q])
 	}
-	res := newBatchResults().limitedBy(h)
+	res := q.batchResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
-		return search(rw, name, boxes, count(limit), func(q int, key, value string) bool {
+		return search(rw, name, boxes, count(limit), q.filter, func(q int, key, value string) bool {
 			return res.addTo(q, key, value, 0)
 		})
 	})
@@ -98,31 +112,43 @@ func boxBatch(h C.store_t, index *C.char, mins, maxs *C.double, dims, nboxes, li
 func store_nearby_many(h C.store_t, index *C.char, points *C.double, dims, npoints, k C.size_t, maxDist C.double,
 	out *C.store_bytes) (st C.int32_t) {
 	defer guard(&st)
-	name, err := startQuery(out, index)
+	return fail(nearbyBatch(h, index, points, dims, npoints, k, maxDist, nil, out))
+}
+
+//export store_nearby_many_ex
+func store_nearby_many_ex(h C.store_t, index *C.char, points *C.double, dims, npoints, k C.size_t, maxDist C.double,
+	opts *C.store_query_opts, out *C.store_bytes) (st C.int32_t) {
+	defer guard(&st)
+	return fail(nearbyBatch(h, index, points, dims, npoints, k, maxDist, opts, out))
+}
+
+func nearbyBatch(h C.store_t, index *C.char, points *C.double, dims, npoints, k C.size_t, maxDist C.double,
+	opts *C.store_query_opts, out *C.store_bytes) error {
+	name, q, err := startQuery(out, index, opts)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	if err := checkLimits(h, func(l store.Limits) error { return l.CheckBatch(uint64(npoints)) }); err != nil {
-		return fail(err)
+		return err
 	}
 	flat, err := coordsMany(points, dims, npoints, "points")
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	ps := rows(flat, int(dims))
-	res := newBatchResults().limitedBy(h)
+	res := q.batchResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
-		return rw.NearbyMany(name, ps, count(k), float64(maxDist), func(q int, key, value string, dist float64) bool {
+		return rw.NearbyManyFiltered(name, ps, count(k), float64(maxDist), q.filter, func(q int, key, value string, dist float64) bool {
 			return res.addTo(q, key, value, dist)
 		})
 	})
-	return fail(res.finishBatch(len(ps), err, out))
+	return res.finishBatch(len(ps), err, out)
 }
 
 //export store_pairs
 func store_pairs(h C.store_t, index *C.char, maxDist C.double, pattern *C.char, out *C.store_bytes) (st C.int32_t) {
 	defer guard(&st)
-	name, err := startQuery(out, index)
+	name, _, err := startQuery(out, index, nil)
 	if err != nil {
 		return fail(err)
 	}

@@ -79,18 +79,23 @@ func store_ttl(h C.store_t, k *C.uint8_t, kl C.size_t, ttlMs *C.int64_t) (st C.i
 			return err
 		}
 		if d < 0 {
-			*ttlMs = -1
+			*ttlMs = C.STORE_TTL_NEVER
 		} else {
-			// Round up without d + 999999, which overflows for a TTL
-			// near the largest duration and read back negative.
-			ms := d / time.Millisecond
-			if d%time.Millisecond != 0 {
-				ms++
-			}
-			*ttlMs = C.int64_t(ms)
+			*ttlMs = C.int64_t(ceilMillis(d))
 		}
 		return nil
 	}))
+}
+
+// ceilMillis rounds a TTL up to whole milliseconds, so a live key never
+// reads 0, without d + 999999, which overflows for a TTL near the largest
+// duration and would read back negative.
+func ceilMillis(d time.Duration) int64 {
+	ms := d / time.Millisecond
+	if d%time.Millisecond != 0 {
+		ms++
+	}
+	return int64(ms)
 }
 
 // kvItems views n store_kv structs from C.
@@ -178,18 +183,26 @@ func store_get_many(h C.store_t, keys *C.store_kv, n C.size_t, out *C.store_byte
 		return fail(invalid("out is NULL"))
 	}
 	out.ptr, out.len = nil, 0
-	if err := checkLimits(h, func(l store.Limits) error { return l.CheckBatch(uint64(n)) }); err != nil {
-		return fail(err)
-	}
-	kvs, err := kvItems(keys, n)
+	res, err := getMany(h, keys, n)
 	if err != nil {
 		return fail(err)
 	}
-	names := make([]string, len(kvs))
-	for i := range kvs {
-		if names[i], err = borrow(kvs[i].key, kvs[i].key_len, "key"); err != nil {
-			return fail(invalid("key %d: %v", i, err))
-		}
+	return fail(res.finish(nil, out))
+}
+
+// getMany looks the keys up into a result builder (store_get_many's
+// layout), which the caller finishes or releases.
+func getMany(h C.store_t, keys *C.store_kv, n C.size_t) (*results, error) {
+	if err := checkLimits(h, func(l store.Limits) error { return l.CheckBatch(uint64(n)) }); err != nil {
+		return nil, err
+	}
+	kvs, err := kvItems(keys, n)
+	if err != nil {
+		return nil, err
+	}
+	names, err := borrowKeys(kvs)
+	if err != nil {
+		return nil, err
 	}
 	res := newResults().limitedBy(h)
 	err = withTarget(h, func(rw store.ReadWriter) error {
@@ -201,7 +214,61 @@ func store_get_many(h C.store_t, keys *C.store_kv, n C.size_t, out *C.store_byte
 			}
 		})
 	})
-	return fail(res.finish(err, out))
+	if err == nil {
+		err = res.err
+	}
+	if err != nil {
+		res.release()
+		return nil, err
+	}
+	return res, nil
+}
+
+// borrowKeys views the key fields of kvs as strings (see borrow).
+func borrowKeys(kvs []C.store_kv) ([]string, error) {
+	names := make([]string, len(kvs))
+	for i := range kvs {
+		var err error
+		if names[i], err = borrow(kvs[i].key, kvs[i].key_len, "key"); err != nil {
+			return nil, invalid("key %d: %v", i, err)
+		}
+	}
+	return names, nil
+}
+
+//export store_ttl_many
+func store_ttl_many(h C.store_t, keys *C.store_kv, n C.size_t, ttlMs *C.int64_t) (st C.int32_t) {
+	defer guard(&st)
+	if err := checkLimits(h, func(l store.Limits) error { return l.CheckBatch(uint64(n)) }); err != nil {
+		return fail(err)
+	}
+	kvs, err := kvItems(keys, n)
+	if err != nil {
+		return fail(err)
+	}
+	if ttlMs == nil && n != 0 {
+		return fail(invalid("ttl_ms is NULL with n = %d", uint64(n)))
+	}
+	names, err := borrowKeys(kvs)
+	if err != nil {
+		return fail(err)
+	}
+	var out []C.int64_t
+	if n != 0 {
+		out = unsafe.Slice(ttlMs, int(n))
+	}
+	return fail(withTarget(h, func(rw store.ReadWriter) error {
+		return rw.TTLMany(names, func(i int, d time.Duration, found bool) {
+			switch {
+			case !found:
+				out[i] = C.STORE_TTL_MISSING
+			case d < 0:
+				out[i] = C.STORE_TTL_NEVER
+			default:
+				out[i] = C.int64_t(ceilMillis(d))
+			}
+		})
+	}))
 }
 
 //export store_len

@@ -47,7 +47,9 @@ const (
 	sBusy       = -11
 	sInternal   = -12
 	sLimit      = -13
-	randomHBase = 1 << 40 // never a real handle: numbers count up from 1
+	sTooSmall   = -14
+	sLowest     = sTooSmall // the most negative status the contract has
+	randomHBase = 1 << 40   // never a real handle: numbers count up from 1
 )
 
 // fzIn reads the fuzz input; past its end it gives zeros.
@@ -100,6 +102,7 @@ type fuzzer struct {
 	model map[string]string
 	ttls  map[string]bool
 	idx   map[string]fzIdx
+	txIdx map[string]fzIdx // the index definitions the open transaction sees
 	tx    uint64
 	txW   bool
 	txM   map[string]string
@@ -108,6 +111,8 @@ type fuzzer struct {
 	snap  map[string]string
 	snapT map[string]bool // which snapshot items carry a TTL (Load keeps it)
 	calls int
+	// fences is the model of the geofences (fuzz_fence_test.go).
+	fences fzFences
 }
 
 var fzDirOnce sync.Once
@@ -162,6 +167,41 @@ func FuzzCAPI(f *testing.F) {
 			234, 0, 0, 0, 2, 5, 0, 0, 148, 152, 128, 128,
 			235, 0, 0, 3, 0, 1,
 			235, 0, 0, 4, 1, 1},
+		// Issue 14's calls after two writes under "spj" (j0 at (2, 1), j1
+		// at (5, 6)): a filtered intersects, a keys-only nearby batch,
+		// set/incr/delete field, update_fields, indexes, a prefix scan, a
+		// count-only scan; then an index made in a transaction, listed
+		// there, rolled back, listed again.
+		{0, 11, 0, 2,
+			0, 0, 10, 2, 2, 0, 136, 136, 132, 132, 7, 1, 2, 0,
+			0, 0, 11, 2, 2, 0, 148, 148, 152, 152, 9, 1, 2, 0,
+			248, 0, 1, 1, 0, 2, 1, 0, 1, 0, 10, 1, 0, 0, 1, 0, 128, 168, 128, 168,
+			248, 0, 6, 1, 2, 4, 0, 2, 0, 1, 0, 2, 128, 128, 128, 128, 148, 148, 152, 152,
+			251, 0, 10, 2, 1, 0, 0, 0, 1,
+			252, 0, 10, 2, 0, 1, 0, 0, 1,
+			251, 0, 10, 2, 1, 2, 0, 0, 1,
+			253, 0, 2, 1, 10, 2, 0, 1, 0, 0, 11, 2, 1, 0, 0, 0,
+			254, 0, 1,
+			255, 0, 3, 1,
+			248, 0, 0, 1, 3, 0, 2, 0, 0, 0, 0, 1, 0, 1,
+			8, 0, 1, 1,
+			10, 5, 0, 1, 2, 0,
+			254, 5, 1,
+			9, 5, 1,
+			254, 0, 1},
+		// "sp" with p0 at (2, 1); a box fence f1 over (0, 0)-(4.5, 4.5) and a
+		// roaming fence f2 within 10 of p0; p1 comes to (5, 6), p0 goes to
+		// (20, 20); poll all, drop f1, capacity 3, poll one.
+		{0, 11, 0, 0,
+			0, 0, 8, 2, 0, 0, 136, 136, 132, 132, 2, 0,
+			247, 0, 0, 0, 0, 0, 0, 128, 146, 128, 146, 0, 0, 1,
+			247, 1, 0, 1, 0, 0, 0, 128, 128, 128, 128, 3, 2, 8, 2,
+			0, 0, 9, 2, 0, 0, 148, 148, 152, 152, 2, 0,
+			0, 0, 8, 2, 0, 0, 208, 208, 208, 208, 2, 0,
+			247, 4, 0, 0, 1,
+			247, 2, 0, 0,
+			247, 3, 0, 3,
+			247, 5, 0, 3, 1},
 	} {
 		f.Add(seed)
 	}
@@ -260,7 +300,7 @@ func (z *fuzzer) call(what string, fn func() int32, allowed ...int32) int32 {
 	if st == sInternal {
 		z.t.Fatalf("%s: STORE_ERR_INTERNAL (a bug): %s", what, msg)
 	}
-	if st > sNotFound || st < sLimit || drvStatusName(st) == "STORE_UNKNOWN_STATUS" {
+	if st > sNotFound || st < sLowest || drvStatusName(st) == "STORE_UNKNOWN_STATUS" {
 		z.t.Fatalf("%s: status %d is not a contract code", what, st)
 	}
 	if st < 0 && msg == "" {
@@ -306,6 +346,7 @@ func (z *fuzzer) openMain(file bool) {
 	}, sOK)
 	z.db = h
 	z.model, z.ttls, z.idx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
+	z.fences.reset()
 	// A closed database and a finished transaction for the stale pool.
 	var c uint64
 	mem := store.MemoryPath
@@ -359,6 +400,15 @@ func (z *fuzzer) handleErrs(kind int, dbOnly, write bool) []int32 {
 		return []int32{sReadOnly}
 	}
 	return nil
+}
+
+// idxView is the index definitions the handle kind sees: a write
+// transaction's own (it may create and drop indexes), else the committed.
+func (z *fuzzer) idxView(kind int) map[string]fzIdx {
+	if kind == 1 && z.txW {
+		return z.txIdx
+	}
+	return z.idx
 }
 
 // view is the content the handle kind sees.
@@ -502,10 +552,11 @@ func (z *fuzzer) value() fzVal {
 	}
 }
 
-// writeCheck says whether the spatial indexes accept key=value: 1, 0, -1.
-func (z *fuzzer) writeCheck(key string, v fzVal) int {
+// writeCheck says whether the spatial indexes the handle kind sees accept
+// key=value: 1, 0, -1.
+func (z *fuzzer) writeCheck(kind int, key string, v fzVal) int {
 	res := 1
-	for _, d := range z.idx {
+	for _, d := range z.idxView(kind) {
 		if !d.spatial || !strings.HasPrefix(key, strings.TrimSuffix(d.pattern, "*")) {
 			continue
 		}
@@ -532,10 +583,16 @@ func ttlChoice(c int) int64 {
 }
 
 func (z *fuzzer) step() {
-	// Op bytes 232..255 are the batch calls; below, op % 24 picks the
+	// Op bytes 248..255 are issue 14's calls, 247 the fence calls (issue
+	// 15), 232..246 the batch calls (inputs kept before 248 existed now run
+	// those there, and 247 was a pairs call); below, op % 24 picks the
 	// others as it did before they existed, so the corpus kept in
 	// capi/testdata mostly means what it meant.
 	op := z.in.u8()
+	if op >= 248 { // issue 14's calls (fuzz_query_test.go)
+		z.stepIssue14(op)
+		return
+	}
 	if op >= 232 {
 		switch (op - 232) % 4 {
 		case 0, 1:
@@ -622,7 +679,7 @@ func (z *fuzzer) opSet() {
 		allowed = append(allowed, sInvalid)
 	case allowed != nil:
 	default:
-		switch z.writeCheck(string(k), v) {
+		switch z.writeCheck(kind, string(k), v) {
 		case 1:
 			allowed = []int32{sOK}
 		case 0:
@@ -720,9 +777,14 @@ func (z *fuzzer) keyCall(kind int, key []byte, km int, write, nullOut bool) keyC
 func (z *fuzzer) opGet() {
 	h, kind := z.handle()
 	k, km := z.key()
-	nullOut := z.in.u8()%16 == 0
+	form := z.in.u8()
+	nullOut := form%16 == 0
 	c := z.keyCall(kind, k, km, false, nullOut)
 	want := c.m[string(k)]
+	if form/16%2 == 1 {
+		z.getInto(h, k, km, nullOut, form/32, want, c)
+		return
+	}
 	var b drvBuf
 	st := z.call("get", func() int32 { var st int32; st, b = drvGet(h, k, km, nullOut); return st }, c.allowed...)
 	switch {
@@ -730,6 +792,29 @@ func (z *fuzzer) opGet() {
 		z.t.Fatalf("get %q: %q (non-NULL %v, freed %v), want %q", k, b.Data, b.NonNil, b.FreedCleared, want)
 	case st != sOK && !b.ZeroOnNoValue:
 		z.t.Fatalf("get %q: %s left the output set", k, drvStatusName(st))
+	}
+}
+
+// getInto is opGet through store_get_into, with a buffer that fits the
+// value, is one byte short, is none at all (a size query) or is large.
+func (z *fuzzer) getInto(h uint64, k []byte, km int, nullLen bool, capMode int, want string, c keyCall) {
+	capacity := []int{len(want), len(want) - 1, 0, 4096}[capMode%4]
+	if capacity < 0 {
+		capacity = 0
+	}
+	allowed := c.allowed
+	if len(allowed) == 1 && allowed[0] == sOK && capacity < len(want) {
+		allowed = []int32{sTooSmall}
+	}
+	var r drvInto
+	st := z.call("get_into", func() int32 { var st int32; st, r = drvGetInto(h, k, km, capacity, nullLen); return st }, allowed...)
+	switch {
+	case st == sOK && (r.Len != len(want) || string(r.Data) != want || !r.TailIntact):
+		z.t.Fatalf("get_into %q (cap %d): %q, length %d, tail intact %v; want %q", k, capacity, r.Data, r.Len, r.TailIntact, want)
+	case st == sTooSmall && (r.Len != len(want) || !r.Untouched):
+		z.t.Fatalf("get_into %q (cap %d): too small, length %d, untouched %v; want length %d and nothing written", k, capacity, r.Len, r.Untouched, len(want))
+	case st != sOK && st != sTooSmall && !nullLen && r.Len != 0:
+		z.t.Fatalf("get_into %q: %s left a length of %d", k, drvStatusName(st), r.Len)
 	}
 }
 
@@ -750,8 +835,13 @@ func (z *fuzzer) opDelete() {
 func (z *fuzzer) opTTL() {
 	h, kind := z.handle()
 	k, km := z.key()
-	nullOut := z.in.u8()%16 == 0
+	form := z.in.u8()
+	nullOut := form%16 == 0
 	c := z.keyCall(kind, k, km, false, nullOut)
+	if form/16%2 == 1 {
+		z.ttlMany(h, kind, k, km, nullOut, c)
+		return
+	}
 	var ttl int64
 	st := z.call("ttl", func() int32 { var st int32; st, ttl = drvTTL(h, k, km, nullOut); return st }, c.allowed...)
 	switch {
@@ -761,6 +851,35 @@ func (z *fuzzer) opTTL() {
 		z.t.Fatalf("ttl %q: %d ms for a key without a TTL, want -1", k, ttl)
 	case st != sOK && !nullOut && ttl != 0:
 		z.t.Fatalf("ttl %q: %s left %d in the output", k, drvStatusName(st), ttl)
+	}
+}
+
+// ttlMany is opTTL through store_ttl_many, for the key and a key that is
+// never written (the second answer must say missing).
+func (z *fuzzer) ttlMany(h uint64, kind int, k []byte, km int, nullOut bool, c keyCall) {
+	allowed := c.allowed
+	if has(allowed, sNotFound) || has(allowed, sOK) {
+		allowed = []int32{sOK} // a miss is an answer in the array, not a status
+	}
+	var ttls []int64
+	st := z.call("ttl_many", func() int32 {
+		var st int32
+		st, ttls = drvTTLMany(h, [][]byte{k, []byte("\xffnever written")}, km, nullOut)
+		return st
+	}, allowed...)
+	if st != sOK {
+		return
+	}
+	_, found := c.m[string(k)]
+	switch ttl := ttls[0]; {
+	case !found && ttl != -2:
+		z.t.Fatalf("ttl_many %q: %d for a missing key, want STORE_TTL_MISSING", k, ttl)
+	case found && c.tt[string(k)] && ttl <= 0:
+		z.t.Fatalf("ttl_many %q: %d ms for a key with a TTL", k, ttl)
+	case found && !c.tt[string(k)] && ttl != -1:
+		z.t.Fatalf("ttl_many %q: %d for a key without a TTL, want STORE_TTL_NEVER", k, ttl)
+	case ttls[1] != -2:
+		z.t.Fatalf("ttl_many: %d for a key never written, want STORE_TTL_MISSING", ttls[1])
 	}
 }
 
@@ -784,7 +903,7 @@ func (z *fuzzer) opSetMany() {
 	geo := 1
 	for i, it := range items {
 		bad = bad || it.KMode == drvNullLen || it.VMode == drvNullLen
-		switch z.writeCheck(string(it.Key), vals[i]) {
+		switch z.writeCheck(kind, string(it.Key), vals[i]) {
 		case 0:
 			geo = 0
 		case -1:
@@ -905,7 +1024,8 @@ func (z *fuzzer) opGetMany() {
 		keys[i].Key, keys[i].KMode = z.key()
 	}
 	null := n > 0 && z.in.u8()%16 == 0
-	nullOut := z.in.u8()%16 == 0
+	form := z.in.u8()
+	nullOut := form%16 == 0
 	allowed := z.handleErrs(kind, false, false)
 	bad := null || nullOut
 	for _, k := range keys {
@@ -916,7 +1036,11 @@ func (z *fuzzer) opGetMany() {
 	} else if allowed == nil {
 		allowed = []int32{sOK}
 	}
-	hits, ok := z.callResult("get_many", func() (int32, drvBuf) { return drvGetMany(h, keys, null, nullOut) }, allowed...)
+	call := func() (int32, drvBuf) { return drvGetMany(h, keys, null, nullOut) }
+	if form/16%2 == 1 {
+		call = z.getManyInto(h, kind, keys, null, nullOut, form/32, &allowed)
+	}
+	hits, ok := z.callResult("get_many", call, allowed...)
 	if !ok {
 		return
 	}
@@ -929,6 +1053,39 @@ func (z *fuzzer) opGetMany() {
 		if hh.key != string(keys[i].Key) || hh.missing == ok || hh.val != want || hh.dist != 0 {
 			z.t.Fatalf("get_many: hit %d %+v, want key %q value %q found %v", i, hh, keys[i].Key, want, ok)
 		}
+	}
+}
+
+// getManyInto calls store_get_many_into with a buffer that fits the result
+// (as the model says it should be), is one byte short or is none, and gives
+// what it wrote as a drvBuf for opGetMany's checks.
+func (z *fuzzer) getManyInto(h uint64, kind int, keys []drvKV, null, nullLen bool, capMode int, allowed *[]int32) func() (int32, drvBuf) {
+	m, _ := z.view(kind)
+	need := 4
+	for _, k := range keys {
+		need += 16 + len(k.Key)
+		if v, ok := m[string(k.Key)]; ok {
+			need += len(v)
+		}
+	}
+	capacity := []int{need, need - 1, 0, need + 100}[capMode%4]
+	if len(*allowed) == 1 && (*allowed)[0] == sOK && capacity < need {
+		*allowed = []int32{sTooSmall}
+	}
+	return func() (int32, drvBuf) {
+		st, r := drvGetManyInto(h, keys, null, capacity, nullLen)
+		switch {
+		case st == sTooSmall && (r.Len != need || !r.Untouched):
+			z.t.Fatalf("get_many_into (cap %d): too small with length %d, untouched %v; want %d", capacity, r.Len, r.Untouched, need)
+		case st == sOK && (r.Len != need || !r.TailIntact):
+			z.t.Fatalf("get_many_into (cap %d): length %d, tail intact %v; the model says %d", capacity, r.Len, r.TailIntact, need)
+		case st != sOK && st != sTooSmall && (r.Len != 0 || !r.Untouched):
+			z.t.Fatalf("get_many_into: %s left length %d, untouched %v", drvStatusName(st), r.Len, r.Untouched)
+		}
+		if st != sOK {
+			return st, drvBuf{ZeroOnNoValue: true}
+		}
+		return st, drvBuf{Data: r.Data, NonNil: true, FreedCleared: true}
 	}
 }
 
@@ -952,9 +1109,12 @@ func (z *fuzzer) opBegin() {
 		return
 	}
 	z.tx, z.txW = tx, writable != 0
-	z.txM, z.txT = map[string]string{}, map[string]bool{}
+	z.txM, z.txT, z.txIdx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
 	for k, v := range z.model {
 		z.txM[k], z.txT[k] = v, z.ttls[k]
+	}
+	for k, v := range z.idx {
+		z.txIdx[k] = v
 	}
 }
 
@@ -971,7 +1131,7 @@ func (z *fuzzer) opEnd() {
 	}
 	if st := z.call(what, func() int32 { return fn(h) }, allowed...); st == sOK {
 		if commit && z.txW {
-			z.model, z.ttls = z.txM, z.txT
+			z.model, z.ttls, z.idx = z.txM, z.txT, z.txIdx
 		}
 		z.stale = append(z.stale, z.tx)
 		z.tx = 0
@@ -994,7 +1154,8 @@ func (z *fuzzer) opCreateIndex() {
 	pattern := z.name("k*", "*", "")
 	k := []int32{0, 1, 2, 3, 4, 5, 6, -1, 7, 100}[z.in.u8()%10]
 	path := z.name("", "a", "n")
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true) // a write transaction joins in
+	idx := z.idxView(kind)
 	p := ""
 	if path != nil {
 		p = *path
@@ -1007,7 +1168,7 @@ func (z *fuzzer) opCreateIndex() {
 	case allowed != nil:
 	default:
 		d := fzIdx{pattern: *pattern, kind: k, path: p}
-		if old, ok := z.idx[*name]; ok {
+		if old, ok := idx[*name]; ok {
 			if old == d {
 				allowed = []int32{sOK}
 			} else {
@@ -1018,7 +1179,7 @@ func (z *fuzzer) opCreateIndex() {
 		}
 	}
 	if st := z.call("create_index", func() int32 { return drvCreateIndex(h, name, pattern, k, path) }, allowed...); st == sOK {
-		z.idx[*name] = fzIdx{pattern: *pattern, kind: k, path: p}
+		idx[*name] = fzIdx{pattern: *pattern, kind: k, path: p}
 	}
 }
 
@@ -1035,7 +1196,9 @@ func (z *fuzzer) opCreateSpatial() {
 	default:
 		name, pattern, path = z.name("", "sp"), z.name("", "p*"), nil
 	}
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true)
+	idx := z.idxView(kind)
+	m, _ := z.view(kind)
 	p := ""
 	if path != nil {
 		p = *path
@@ -1046,7 +1209,7 @@ func (z *fuzzer) opCreateSpatial() {
 	case allowed != nil:
 	default:
 		d := fzIdx{spatial: true, pattern: *pattern, path: p}
-		if old, ok := z.idx[*name]; ok {
+		if old, ok := idx[*name]; ok {
 			if old == d {
 				allowed = []int32{sOK}
 			} else {
@@ -1055,7 +1218,7 @@ func (z *fuzzer) opCreateSpatial() {
 		} else {
 			res := 1
 			prefix := strings.TrimSuffix(*pattern, "*")
-			for key, v := range z.model {
+			for key, v := range m {
 				if !strings.HasPrefix(key, prefix) {
 					continue
 				}
@@ -1083,7 +1246,7 @@ func (z *fuzzer) opCreateSpatial() {
 		}
 	}
 	if st := z.call("create_spatial_index", func() int32 { return drvCreateSpatial(h, name, pattern, path) }, allowed...); st == sOK {
-		z.idx[*name] = fzIdx{spatial: true, pattern: *pattern, path: p}
+		idx[*name] = fzIdx{spatial: true, pattern: *pattern, path: p}
 	}
 }
 
@@ -1092,19 +1255,21 @@ func ptr(s string) *string { return &s }
 func (z *fuzzer) opDrop() {
 	h, kind := z.handle()
 	name := z.name("ix", "sp", "spj", "", "nope")
-	allowed := z.handleErrs(kind, true, false)
+	allowed := z.handleErrs(kind, false, true)
+	idx := z.idxView(kind)
 	switch {
 	case name == nil || *name == "":
 		allowed = append(allowed, sInvalid)
 	case allowed != nil:
 	default:
 		allowed = []int32{sNoIndex}
-		if _, ok := z.idx[*name]; ok {
+		if _, ok := idx[*name]; ok {
 			allowed = []int32{sOK}
 		}
 	}
 	if st := z.call("drop_index", func() int32 { return drvDropIndex(h, name) }, allowed...); st == sOK {
-		delete(z.idx, *name)
+		delete(idx, *name)
+		z.dropIndexFences(*name)
 	}
 }
 
@@ -1127,20 +1292,7 @@ func (z *fuzzer) opScan() {
 	flags := []int32{0, 1, 0, 1, 2, -1}[z.in.u8()%6]
 	limit := []uint64{0, 0, 1, 2, 3, math.MaxUint64}[z.in.u8()%6]
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if index == nil || flags&^1 != 0 || nullOut {
-		allowed = append(allowed, sInvalid)
-	} else if allowed == nil {
-		d, ok := z.idx[*index]
-		switch {
-		case *index == "":
-			allowed = []int32{sOK}
-		case !ok || d.spatial:
-			allowed = []int32{sNoIndex}
-		default:
-			allowed = []int32{sOK}
-		}
-	}
+	allowed := z.scanAllowed(kind, index, flags&^1 == 0 && !nullOut, sOK)
 	hits, ok := z.callResult("scan", func() (int32, drvBuf) { return drvScan(h, index, lo, hi, flags, limit, nullOut) }, allowed...)
 	if !ok {
 		return
@@ -1211,7 +1363,7 @@ func (z *fuzzer) spatialAllowed(kind int, index *string, argsOK bool) []int32 {
 	case *index == "":
 		allowed = []int32{sInvalid}
 	default:
-		if d, ok := z.idx[*index]; ok && d.spatial {
+		if d, ok := z.idxView(kind)[*index]; ok && d.spatial {
 			allowed = []int32{sOK}
 		} else {
 			allowed = []int32{sNoIndex}
@@ -1345,12 +1497,7 @@ func (z *fuzzer) checkNearby(what string, kind int, index string, p []float64, k
 func (z *fuzzer) opLen() {
 	h, kind := z.handle()
 	nullOut := z.in.u8()%16 == 0
-	allowed := z.handleErrs(kind, false, false)
-	if nullOut {
-		allowed = append(allowed, sInvalid)
-	} else if allowed == nil {
-		allowed = []int32{sOK}
-	}
+	allowed := z.readAllowed(kind, nullOut)
 	var n uint64
 	st := z.call("len", func() int32 { var st int32; st, n = drvLen(h, nullOut); return st }, allowed...)
 	m, _ := z.view(kind)
@@ -1465,6 +1612,7 @@ func (z *fuzzer) opReopen() {
 		z.model, z.ttls, z.idx = map[string]string{}, map[string]bool{}, map[string]fzIdx{}
 	}
 	z.verifyAll("after reopen")
+	z.fencesReopened()
 	for name, d := range z.idx { // the same definitions again: no-ops if restored
 		var st int32
 		if d.spatial {

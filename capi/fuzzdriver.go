@@ -20,6 +20,7 @@ uint64_t store_outstanding_buffers(void);
 import "C"
 
 import (
+	"math"
 	"unsafe"
 )
 
@@ -461,4 +462,319 @@ func drvPairs(h uint64, index *string, maxDist float64, pattern *string, nullOut
 	out := garbageBytes()
 	st := store_pairs(C.store_t(h), a.str(index), C.double(maxDist), a.str(pattern), &out)
 	return int32(st), take(&out)
+}
+
+// drvInto is what a store_*_into call left in the caller's buffer.
+type drvInto struct {
+	Data       []byte // the bytes written, when the call succeeded
+	Len        int    // the size it reported
+	TailIntact bool   // nothing written past the reported size
+	Untouched  bool   // nothing written at all
+}
+
+const drvSentinel = 0xA5
+
+// drvIntoCall runs call with a malloc'd buffer of capacity bytes (NULL for
+// 0) filled with a sentinel, and reports what the call wrote.
+func drvIntoCall(capacity int, nullLen bool, call func(buf *C.uint8_t, capacity C.size_t, size *C.size_t) C.int32_t) (int32, drvInto) {
+	var buf *C.uint8_t
+	room := capacity + 8 // sentinel bytes past the end too
+	p := C.malloc(C.size_t(room))
+	defer C.free(p)
+	C.memset(p, drvSentinel, C.size_t(room))
+	if capacity > 0 {
+		buf = (*C.uint8_t)(p)
+	}
+	size := C.size_t(777)
+	sizeP := &size
+	if nullLen {
+		sizeP = nil
+	}
+	st := int32(call(buf, C.size_t(capacity), sizeP))
+	mem := unsafe.Slice((*byte)(p), room)
+	r := drvInto{Len: int(size), TailIntact: true, Untouched: true}
+	if nullLen {
+		r.Len = 0
+	}
+	for i, b := range mem {
+		if b != drvSentinel {
+			r.Untouched = false
+			if st != 0 || i >= int(size) {
+				r.TailIntact = false
+			}
+		}
+	}
+	if st == 0 && int(size) <= capacity {
+		r.Data = append([]byte(nil), mem[:size]...)
+	}
+	return st, r
+}
+
+func drvGetInto(h uint64, k []byte, km, capacity int, nullLen bool) (int32, drvInto) {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	return drvIntoCall(capacity, nullLen, func(buf *C.uint8_t, c C.size_t, size *C.size_t) C.int32_t {
+		return store_get_into(C.store_t(h), kk.p, kk.n, buf, c, size)
+	})
+}
+
+func drvGetManyInto(h uint64, keys []drvKV, null bool, capacity int, nullLen bool) (int32, drvInto) {
+	var a drvAlloc
+	defer a.done()
+	p := a.kvs(keys, null)
+	return drvIntoCall(capacity, nullLen, func(buf *C.uint8_t, c C.size_t, size *C.size_t) C.int32_t {
+		return store_get_many_into(C.store_t(h), p, C.size_t(len(keys)), buf, c, size)
+	})
+}
+
+// drvTTLMany reads the TTLs of keys, each passed as the mode km says (the
+// later ones as plain copies); nullOut passes NULL for the output array.
+func drvTTLMany(h uint64, keys [][]byte, km int, nullOut bool) (int32, []int64) {
+	var a drvAlloc
+	defer a.done()
+	items := make([]drvKV, len(keys))
+	for i, k := range keys {
+		items[i] = drvKV{Key: k, KMode: drvPtr}
+	}
+	items[0].KMode = km
+	p := a.kvs(items, false)
+	if nullOut {
+		return int32(store_ttl_many(C.store_t(h), p, C.size_t(len(keys)), nil)), nil
+	}
+	out := make([]C.int64_t, len(keys))
+	st := store_ttl_many(C.store_t(h), p, C.size_t(len(keys)), &out[0])
+	ttls := make([]int64, len(out))
+	for i, v := range out {
+		ttls[i] = int64(v)
+	}
+	return int32(st), ttls
+}
+
+// drvPrepared is one call with its C arguments made once, so a benchmark
+// or an allocation count measures the export and nothing of the driver.
+type drvPrepared struct {
+	Run  func() int32
+	Free func()
+}
+
+// drvPrepareGet prepares store_get_into (into) or store_get plus
+// store_bytes_free of key on h.
+func drvPrepareGet(h uint64, key []byte, into bool) drvPrepared {
+	var a drvAlloc
+	kk := a.bytes(key, drvPtr)
+	const capacity = 4096
+	buf := (*C.uint8_t)(C.malloc(capacity))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(buf))
+	size := (*C.size_t)(C.malloc(C.size_t(unsafe.Sizeof(C.size_t(0)))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(size))
+	out := (*C.store_bytes)(C.calloc(1, C.size_t(unsafe.Sizeof(C.store_bytes{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(out))
+	run := func() int32 {
+		return int32(store_get_into(C.store_t(h), kk.p, kk.n, buf, capacity, size))
+	}
+	if !into {
+		run = func() int32 {
+			st := int32(store_get(C.store_t(h), kk.p, kk.n, out))
+			C.store_bytes_free(out)
+			return st
+		}
+	}
+	return drvPrepared{Run: run, Free: a.done}
+}
+
+// ---- Issue 14: query options, field updates, index listing ----------------
+
+// drvWhere is one store_where; Str and StrMax go in with their modes.
+type drvWhere struct {
+	Path             *string
+	Op               int32
+	Min, Max         float64
+	Str, StrMax      []byte
+	StrMode, MaxMode int
+}
+
+// drvOpts is a store_query_opts; nil means a NULL pointer. WhereNull
+// passes NULL for where with WhereLen conditions claimed.
+type drvOpts struct {
+	Flags     uint32
+	Match     *string
+	Where     []drvWhere
+	WhereNull bool
+}
+
+func (a *drvAlloc) opts(o *drvOpts) *C.store_query_opts {
+	if o == nil {
+		return nil
+	}
+	p := (*C.store_query_opts)(C.calloc(1, C.size_t(unsafe.Sizeof(C.store_query_opts{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(p))
+	p.flags = C.uint32_t(o.Flags)
+	p.match = a.str(o.Match)
+	p.where_len = C.size_t(len(o.Where))
+	if o.WhereNull || len(o.Where) == 0 {
+		return p
+	}
+	w := (*C.store_where)(C.calloc(C.size_t(len(o.Where)), C.size_t(unsafe.Sizeof(C.store_where{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(w))
+	ws := unsafe.Slice(w, len(o.Where))
+	for i, d := range o.Where {
+		s, m := a.bytes(d.Str, d.StrMode), a.bytes(d.StrMax, d.MaxMode)
+		ws[i] = C.store_where{path: a.str(d.Path), op: C.int32_t(d.Op), min: C.double(d.Min),
+			max: C.double(d.Max), str: s.p, str_len: s.n, str_max: m.p, str_max_len: m.n}
+	}
+	p.where = w
+	return p
+}
+
+// drvQueryEx runs one of the _ex queries: what is "scan", "intersects",
+// "within", "nearby", "intersects_many", "within_many" or "nearby_many".
+// For the scan, lo is the low bound (or prefix) and hi the high one, nil
+// for NULL; the spatial ones take coordinates in los/his (his unused by
+// nearby), n queries of dims.
+func drvQueryEx(what string, h uint64, index *string, lo, hi []byte, flags int32, los, his []float64, dims int,
+	n uint64, limit uint64, maxDist float64, o *drvOpts) (int32, drvBuf) {
+	var a drvAlloc
+	defer a.done()
+	out := garbageBytes()
+	ix, op, hd := a.str(index), a.opts(o), C.store_t(h)
+	var st C.int32_t
+	switch what {
+	case "scan":
+		var l, u drvIn
+		if lo != nil {
+			l = a.bytes(lo, drvPtr)
+		}
+		if hi != nil {
+			u = a.bytes(hi, drvPtr)
+		}
+		st = store_scan_ex(hd, ix, l.p, l.n, u.p, u.n, C.int32_t(flags), C.size_t(limit), op, &out)
+	case "intersects", "within":
+		f := store_intersects_ex
+		if what == "within" {
+			f = store_within_ex
+		}
+		st = f(hd, ix, a.doubles(los, dims), a.doubles(his, dims), C.size_t(dims), C.size_t(limit), op, &out)
+	case "nearby":
+		st = store_nearby_ex(hd, ix, a.doubles(los, dims), C.size_t(dims), C.size_t(limit), C.double(maxDist), op, &out)
+	case "intersects_many", "within_many":
+		f := store_intersects_many_ex
+		if what == "within_many" {
+			f = store_within_many_ex
+		}
+		room := int(min(n, 64)) * dims
+		st = f(hd, ix, a.flat(los, room), a.flat(his, room), C.size_t(dims), C.size_t(n), C.size_t(limit), op, &out)
+	default:
+		room := int(min(n, 64)) * dims
+		st = store_nearby_many_ex(hd, ix, a.flat(los, room), C.size_t(dims), C.size_t(n), C.size_t(limit),
+			C.double(maxDist), op, &out)
+	}
+	return int32(st), take(&out)
+}
+
+func drvSetField(h uint64, k []byte, km int, path *string, json []byte, jm int) int32 {
+	var a drvAlloc
+	defer a.done()
+	kk, jj := a.bytes(k, km), a.bytes(json, jm)
+	return int32(store_set_field(C.store_t(h), kk.p, kk.n, a.str(path), jj.p, jj.n))
+}
+
+// drvIncrField returns the status and the number written to out (NaN
+// when out is NULL).
+func drvIncrField(h uint64, k []byte, km int, path *string, delta float64, nullOut bool) (int32, float64) {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	if nullOut {
+		return int32(store_incr_field(C.store_t(h), kk.p, kk.n, a.str(path), C.double(delta), nil)), math.NaN()
+	}
+	out := C.double(12345)
+	st := store_incr_field(C.store_t(h), kk.p, kk.n, a.str(path), C.double(delta), &out)
+	return int32(st), float64(out)
+}
+
+func drvDeleteField(h uint64, k []byte, km int, path *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	kk := a.bytes(k, km)
+	return int32(store_delete_field(C.store_t(h), kk.p, kk.n, a.str(path)))
+}
+
+type drvUpdate struct {
+	Key   []byte
+	KMode int
+	Path  *string
+	Op    int32
+	Val   []byte
+	VMode int
+	Delta float64
+}
+
+func drvUpdateFields(h uint64, ups []drvUpdate, null bool) int32 {
+	var a drvAlloc
+	defer a.done()
+	if null {
+		return int32(store_update_fields(C.store_t(h), nil, C.size_t(len(ups))))
+	}
+	p := (*C.store_field_update)(C.calloc(C.size_t(max(len(ups), 1)), C.size_t(unsafe.Sizeof(C.store_field_update{}))))
+	a.ptrs = append(a.ptrs, unsafe.Pointer(p))
+	s := unsafe.Slice(p, max(len(ups), 1))
+	for i, u := range ups {
+		k, v := a.bytes(u.Key, u.KMode), a.bytes(u.Val, u.VMode)
+		s[i] = C.store_field_update{key: k.p, key_len: k.n, path: a.str(u.Path), op: C.int32_t(u.Op), val: v.p,
+			val_len: v.n, delta: C.double(u.Delta)}
+	}
+	return int32(store_update_fields(C.store_t(h), p, C.size_t(len(ups))))
+}
+
+func drvIndexes(h uint64, nullOut bool) (int32, drvBuf) {
+	if nullOut {
+		return int32(store_indexes(C.store_t(h), nil)), drvBuf{ZeroOnNoValue: true}
+	}
+	out := garbageBytes()
+	st := store_indexes(C.store_t(h), &out)
+	return int32(st), take(&out)
+}
+
+// drvFenceBox runs store_create_fence_box; nil lo or hi is NULL.
+func drvFenceBox(h uint64, name, index, pattern *string, lo, hi []float64, dims int) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_create_fence_box(C.store_t(h), a.str(name), a.str(index), a.str(pattern),
+		a.doubles(lo, dims), a.doubles(hi, dims), C.size_t(dims)))
+}
+
+// drvFenceRadius runs store_create_fence_radius; nil center is NULL.
+func drvFenceRadius(h uint64, name, index, pattern *string, center []float64, dims int, radius float64) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_create_fence_radius(C.store_t(h), a.str(name), a.str(index), a.str(pattern),
+		a.doubles(center, dims), C.size_t(dims), C.double(radius)))
+}
+
+func drvFenceRoam(h uint64, name, index, pattern *string, key []byte, km int, radius float64) int32 {
+	var a drvAlloc
+	defer a.done()
+	k := a.bytes(key, km)
+	return int32(store_create_fence_roam(C.store_t(h), a.str(name), a.str(index), a.str(pattern), k.p, k.n,
+		C.double(radius)))
+}
+
+func drvDropFence(h uint64, name *string) int32 {
+	var a drvAlloc
+	defer a.done()
+	return int32(store_drop_fence(C.store_t(h), a.str(name)))
+}
+
+func drvPollEvents(h uint64, limit uint64, nullOut bool) (int32, drvBuf) {
+	if nullOut {
+		return int32(store_poll_events(C.store_t(h), C.size_t(limit), nil)), drvBuf{ZeroOnNoValue: true}
+	}
+	b := garbageBytes()
+	st := store_poll_events(C.store_t(h), C.size_t(limit), &b)
+	return int32(st), take(&b)
+}
+
+func drvSetEventCapacity(h uint64, n uint64) int32 {
+	return int32(store_set_event_capacity(C.store_t(h), C.size_t(n)))
 }

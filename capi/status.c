@@ -24,6 +24,7 @@ const char *store_status_name(store_status status) {
     case STORE_ERR_BUSY: return "STORE_ERR_BUSY";
     case STORE_ERR_INTERNAL: return "STORE_ERR_INTERNAL";
     case STORE_ERR_LIMIT: return "STORE_ERR_LIMIT";
+    case STORE_ERR_BUFFER_TOO_SMALL: return "STORE_ERR_BUFFER_TOO_SMALL";
     }
     return "STORE_UNKNOWN_STATUS";
 }

@@ -20,6 +20,7 @@ import (
 var (
 	errBadHandle     = errors.New("bad handle")
 	errWouldDeadlock = errors.New("would deadlock")
+	errTooSmall      = errors.New("buffer too small")
 )
 
 // statusOf maps an error from package store onto the C status codes.
@@ -53,6 +54,8 @@ func statusOf(err error) C.int32_t {
 		return C.STORE_ERR_BUSY
 	case errors.Is(err, store.ErrLimit):
 		return C.STORE_ERR_LIMIT
+	case errors.Is(err, errTooSmall):
+		return C.STORE_ERR_BUFFER_TOO_SMALL
 	}
 	return C.STORE_ERR_INTERNAL
 }

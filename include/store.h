@@ -77,9 +77,10 @@ typedef int32_t store_status;
 #define STORE_ERR_WOULD_DEADLOCK (-8)    /* a database-level call from a thread holding a transaction */
 #define STORE_ERR_IO (-9)                /* the operating system refused a read or write */
 #define STORE_ERR_CORRUPT (-10)          /* a file or snapshot that is not a valid store */
-#define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open, shrink running */
+#define STORE_ERR_BUSY (-11)             /* file held by another store, transaction open at close */
 #define STORE_ERR_INTERNAL (-12)         /* a bug in the library, caught */
 #define STORE_ERR_LIMIT (-13)            /* a key, value, batch or result over the store's limits (see store_options) */
+#define STORE_ERR_BUFFER_TOO_SMALL (-14) /* a caller's buffer cannot hold the result: the size needed is reported */
 
 /* Sync policies for file-backed stores. */
 #define STORE_SYNC_NEVER 0        /* leave flushing to the OS: fastest, a crash may lose recent writes */
@@ -163,7 +164,67 @@ typedef struct store_kv {
  * count counts hits, so it is twice the number of pairs.
  */
 #define STORE_MISSING 0xFFFFFFFFu
+#define STORE_TTL_NEVER (-1)   /* store_ttl, store_ttl_many: the key never expires */
+#define STORE_TTL_MISSING (-2) /* store_ttl_many: the key is missing or expired */
 #define STORE_HIT_HEADER 16 /* bytes before each hit's key */
+
+/* ---- Query options, field updates, index listing (types) --------------------- */
+
+/* Flags of store_query_opts.flags. STORE_SCAN_DESC may be given there too,
+ * for store_scan_ex only. */
+#define STORE_QUERY_KEYS_ONLY 2  /* hits carry val_len 0 and no value bytes */
+#define STORE_QUERY_COUNT_ONLY 4 /* the buffer holds only each query's u32 count */
+
+/* Flag of store_scan and store_scan_ex: lo (lol bytes) is a prefix and hi
+ * must be NULL; see store_scan. */
+#define STORE_SCAN_PREFIX 8
+
+/* Operators of store_where.op. */
+#define STORE_WHERE_EQ 0        /* the field is the number min */
+#define STORE_WHERE_RANGE 1     /* the field is a number v with min <= v <= max (+-infinity: open) */
+#define STORE_WHERE_STR_EQ 2    /* the field is the string str (bytewise) */
+#define STORE_WHERE_STR_RANGE 3 /* the field is a string s with str <= s <= str_max (bytewise) */
+#define STORE_WHERE_EXISTS 4    /* the field is there, whatever its type */
+
+/* One condition on a field of a JSON value, read at a gjson path. A value
+ * that is not JSON, or has no such field, or a field of another type,
+ * fails the condition. Fields an operator does not use are ignored. */
+typedef struct store_where {
+    const char *path;       /* gjson path, NUL-terminated, not NULL or "" */
+    int32_t op;             /* STORE_WHERE_* */
+    double min, max;        /* STORE_WHERE_EQ (min), STORE_WHERE_RANGE; never NaN, min <= max */
+    const uint8_t *str;     /* STORE_WHERE_STR_EQ, STORE_WHERE_STR_RANGE (low bound) */
+    size_t str_len;         /*   bytes in, as everywhere: NULL with 0 is "" */
+    const uint8_t *str_max; /* STORE_WHERE_STR_RANGE: high bound; str <= str_max */
+    size_t str_max_len;
+} store_where;
+
+/* Options of the _ex queries. A NULL pointer means none: the plain call. */
+typedef struct store_query_opts {
+    uint32_t flags;            /* STORE_QUERY_KEYS_ONLY, STORE_QUERY_COUNT_ONLY (not both) */
+    const char *match;         /* key pattern ('*', '?', '\\' escapes); NULL: any key */
+    const store_where *where;  /* where_len conditions, all must hold; NULL only when where_len is 0 */
+    size_t where_len;
+} store_query_opts;
+
+/* Operations of store_field_update.op. */
+#define STORE_FIELD_SET 0    /* set the field to val (JSON text) */
+#define STORE_FIELD_INCR 1   /* add delta to the number there */
+#define STORE_FIELD_DELETE 2 /* remove the field */
+
+/* One change of store_update_fields. */
+typedef struct store_field_update {
+    const uint8_t *key;
+    size_t key_len;
+    const char *path; /* sjson path, NUL-terminated: "hp", "pos.2", "inv.-1" (append) */
+    int32_t op;       /* STORE_FIELD_* */
+    const uint8_t *val; /* STORE_FIELD_SET: the new value as JSON text */
+    size_t val_len;
+    double delta;     /* STORE_FIELD_INCR */
+} store_field_update;
+
+/* The kind store_indexes reports for a spatial index. */
+#define STORE_INDEX_SPATIAL 100
 
 /* The library's own cgo layer defines STORE_TYPES_ONLY: cgo cannot export
  * functions with const parameters, so it takes the types from here and
@@ -277,6 +338,41 @@ store_status store_delete_many(store_t h, const store_kv *keys, size_t n, uint64
  * pointer), WOULD_DEADLOCK. */
 store_status store_get_many(store_t h, const store_kv *keys, size_t n, store_bytes *out);
 
+/* ---- Key-value into the caller's memory ----------------------------------- */
+
+/* The calls below write into a buffer the caller owns instead of returning
+ * a store_bytes: nothing to free, and no allocation in the library. The
+ * size the result needs is written to *len in every case but an argument
+ * error; when it is more than cap, nothing is written to buf and the call
+ * returns BUFFER_TOO_SMALL, so the caller can grow the buffer to *len and
+ * call again (the value may have changed in between: loop). buf may be
+ * NULL when cap is 0, which asks for the size only. Thread-safe; they block
+ * like the calls they mirror. */
+
+/* store_get into buf: copies the value under the key and writes its length
+ * to *val_len. Returns NOT_FOUND, with *val_len = 0, for a missing or
+ * expired key.
+ * Errors: BAD_HANDLE, INVALID_ARG (val_len NULL, buf NULL with cap > 0),
+ * BUFFER_TOO_SMALL, WOULD_DEADLOCK. */
+store_status store_get_into(store_t h, const uint8_t *k, size_t kl, uint8_t *buf, size_t cap,
+                            size_t *val_len);
+
+/* store_get_many into buf: the same result layout as store_get_many (u32
+ * count, then a hit per key with val_len = STORE_MISSING for a missing
+ * key), *len bytes of it.
+ * Errors: BAD_HANDLE, INVALID_ARG (len NULL, buf NULL with cap > 0, keys
+ * NULL with n > 0, bad key pointer), BUFFER_TOO_SMALL, WOULD_DEADLOCK. */
+store_status store_get_many_into(store_t h, const store_kv *keys, size_t n, uint8_t *buf,
+                                 size_t cap, size_t *len);
+
+/* Reads the remaining time to live of n keys (the key fields of keys[]) in
+ * one read transaction into ttl_ms[0..n): milliseconds rounded up as in
+ * store_ttl, STORE_TTL_NEVER for a key without expiry, STORE_TTL_MISSING
+ * for a missing or expired key. keys and ttl_ms may be NULL when n is 0.
+ * Errors: BAD_HANDLE, INVALID_ARG (NULL with n > 0, bad key pointer),
+ * WOULD_DEADLOCK. */
+store_status store_ttl_many(store_t h, const store_kv *keys, size_t n, int64_t *ttl_ms);
+
 /* ---- Transactions --------------------------------------------------------- */
 
 /* Begins a transaction on the database: read-only when writable is 0. A
@@ -299,6 +395,14 @@ store_status store_commit(store_t tx);
 store_status store_rollback(store_t tx);
 
 /* ---- Indexes ---------------------------------------------------------------- */
+
+/* The three calls below take a database or a write transaction. On a
+ * database the change is a transaction of its own, saved (on a file store)
+ * when it returns. On a transaction it joins it: the index exists for the
+ * rest of the transaction (its queries see it, its writes update it), a
+ * rollback takes it away as if it had never been, and the commit saves
+ * the definitions with the data. A read-only transaction gives
+ * TX_READ_ONLY. */
 
 /* Builds an ordered index called name over the values of the keys that
  * match pattern ('*' any run of bytes, '?' one byte). kind is a
@@ -342,8 +446,17 @@ store_status store_drop_index(store_t db, const char *name);
  * NULL lo or hi is an open end (then its length is ignored). For a JSON
  * index the bounds are JSON documents with a value at the index's path,
  * e.g. {"age":30}; for the numeric kinds, numbers as text.
- * Errors: BAD_HANDLE, INVALID_ARG (unknown flags, out NULL), NO_INDEX
- * (unknown, or spatial), WOULD_DEADLOCK. */
+ *
+ * Prefix scans: with STORE_SCAN_PREFIX in flags, lo (lol bytes; NULL with
+ * 0 is "") is a prefix and hi must be NULL: the scan returns every item
+ * whose key (index "") or indexed value starts with it, in index order.
+ * "Starts with" is in the index's terms: bytewise for the keys and the
+ * BINARY and JSON_CASE_SENSITIVE kinds, ASCII case-insensitively for the
+ * STRING and JSON kinds; for the JSON kinds, the values that are strings
+ * at the index's path. The numeric kinds refuse a prefix (INVALID_ARG).
+ * Errors: BAD_HANDLE, INVALID_ARG (unknown flags, out NULL, a prefix with
+ * hi given or on a numeric index), NO_INDEX (unknown, or spatial),
+ * WOULD_DEADLOCK. */
 store_status store_scan(store_t h, const char *index, const uint8_t *lo, size_t lol,
                         const uint8_t *hi, size_t hil, int32_t flags, size_t limit,
                         store_bytes *out);
@@ -373,8 +486,11 @@ store_status store_within(store_t h, const char *index, const double *min, const
 store_status store_nearby(store_t h, const char *index, const double *point, size_t dims,
                           size_t k, double max_dist, store_bytes *out);
 
-/* Writes the number of items to *n, counting expired ones not yet swept
- * (BuntDB sweeps once a second).
+/* Writes the number of items that have not expired to *n (with the
+ * transaction's own writes, on a transaction handle). O(1) while no item
+ * has had a TTL since the store was opened; after that it walks the keys,
+ * O(n), because the engine counts an expired item until its once-a-second
+ * sweep deletes it.
  * Errors: BAD_HANDLE, INVALID_ARG (n NULL), WOULD_DEADLOCK. */
 store_status store_len(store_t h, uint64_t *n);
 
@@ -446,8 +562,10 @@ store_status store_pairs(store_t h, const char *index, double max_dist, const ch
 
 /* Rewrites the database file with only its live items. Reads and writes
  * go on while it runs; it blocks the caller until done. Does nothing in
- * memory.
- * Errors: BAD_HANDLE, BUSY (a shrink is running), WOULD_DEADLOCK, IO. */
+ * memory. If a shrink is already running (the automatic one, or another
+ * thread's), it waits for that one to end and then runs its own, so STORE_OK
+ * always means the file was compacted.
+ * Errors: BAD_HANDLE, WOULD_DEADLOCK, CLOSED, IO. */
 store_status store_shrink(store_t db);
 
 /* Writes a snapshot of every live item to the file at path, atomically
@@ -470,12 +588,16 @@ store_status store_load(store_t db, const char *path);
  * read): store_set, store_set_many (names the item) and store_load refuse a
  * key over max_key_size or a value over max_value_size; store_delete and
  * store_delete_many a key over max_key_size; store_set_many,
- * store_get_many, store_delete_many, store_intersects_many,
- * store_within_many and store_nearby_many more than max_batch_items items
- * or queries; a call that returns a result buffer (store_get_many, the
- * queries, the batch queries, store_pairs) one that would pass
- * max_result_size bytes. Inside a transaction the refused call changes
- * nothing and the transaction goes on. */
+ * store_get_many, store_get_many_into, store_ttl_many, store_delete_many,
+ * store_intersects_many, store_within_many and store_nearby_many (and
+ * their _ex forms) more than max_batch_items items or queries; a call that
+ * builds a result buffer (store_get_many, store_get_many_into, the
+ * queries, the batch queries and their _ex forms, store_pairs) one that
+ * would pass max_result_size bytes (a STORE_QUERY_COUNT_ONLY result holds
+ * only counts and is never refused). Reads (store_get, store_get_into, the
+ * keys of store_get_many and store_ttl_many) do not check key sizes: a key
+ * over the limit is simply not found. Inside a transaction the refused
+ * call changes nothing and the transaction goes on. */
 
 /* ---- Corners of the contract ---------------------------------------------------- */
 
@@ -519,6 +641,203 @@ store_status store_load(store_t db, const char *path);
  * no lock: transactions go on while it runs. Index definitions
  * (store_create_index, store_drop_index) are durable when the call
  * returns, under every policy. */
+/* ---- Filtered queries ------------------------------------------------------------ */
+
+/* store_scan_ex, store_intersects_ex, store_within_ex, store_nearby_ex,
+ * store_intersects_many_ex, store_within_many_ex and store_nearby_many_ex
+ * take the arguments of their plain forms plus opts, and behave as they do
+ * with two differences:
+ *
+ * Filter. Only items whose key matches opts->match and whose value meets
+ * every opts->where condition are reported. The store tests each candidate
+ * before anything is copied, and a limit or k counts the items that pass:
+ * store_nearby_ex with k = 10 returns the 10 nearest items that pass, not
+ * the items that pass among the 10 nearest.
+ *
+ * Output. With STORE_QUERY_KEYS_ONLY each hit has val_len 0 and no value
+ * bytes (dist is kept). With STORE_QUERY_COUNT_ONLY the buffer holds only
+ * the u32 count of each query, in order (one for a single query), and no
+ * hits: a batch of n queries gives 4 * n bytes.
+ *
+ * opts may be NULL (the plain call). opts and everything it points to are
+ * read during the call only. A bad option fails the call before anything
+ * runs: INVALID_ARG for unknown flags, both KEYS_ONLY and COUNT_ONLY,
+ * STORE_SCAN_DESC outside store_scan_ex, a pattern ending in a lone '\\',
+ * where NULL with where_len > 0, a condition with a NULL or empty path, an
+ * unknown op, NaN or infinite equality, NaN bounds, min > max,
+ * str > str_max, or a bad string pointer (the message names the
+ * condition). Other errors, blocking and thread-safety: as the plain form.
+ * *out is owned by the caller and zeroed on failure.
+ *
+ * store_pairs has no _ex form: its pattern already picks the first item of
+ * each pair, and a condition on both items of a pair is a different query. */
+store_status store_scan_ex(store_t h, const char *index, const uint8_t *lo, size_t lol,
+                           const uint8_t *hi, size_t hil, int32_t flags, size_t limit,
+                           const store_query_opts *opts, store_bytes *out);
+store_status store_intersects_ex(store_t h, const char *index, const double *min, const double *max,
+                                 size_t dims, size_t limit, const store_query_opts *opts,
+                                 store_bytes *out);
+store_status store_within_ex(store_t h, const char *index, const double *min, const double *max,
+                             size_t dims, size_t limit, const store_query_opts *opts,
+                             store_bytes *out);
+store_status store_nearby_ex(store_t h, const char *index, const double *point, size_t dims,
+                             size_t k, double max_dist, const store_query_opts *opts,
+                             store_bytes *out);
+store_status store_intersects_many_ex(store_t h, const char *index, const double *mins,
+                                      const double *maxs, size_t dims, size_t nboxes, size_t limit,
+                                      const store_query_opts *opts, store_bytes *out);
+store_status store_within_many_ex(store_t h, const char *index, const double *mins,
+                                  const double *maxs, size_t dims, size_t nboxes, size_t limit,
+                                  const store_query_opts *opts, store_bytes *out);
+store_status store_nearby_many_ex(store_t h, const char *index, const double *points, size_t dims,
+                                  size_t npoints, size_t k, double max_dist,
+                                  const store_query_opts *opts, store_bytes *out);
+
+/* ---- Field updates ---------------------------------------------------------------- */
+
+/* Changes one field of the JSON value under a key, in one transaction (or
+ * in the transaction h names): the value is read, changed with sjson and
+ * written back, keeping the key's TTL. A spatial index whose geometry is
+ * in the value sees the change like any write: setting the position field
+ * moves the item. The value must be a JSON object or array; the path an
+ * sjson path naming one field ("hp", "pos.0", "inv.-1" appends to inv),
+ * with no wildcard, query, modifier or pipe, and not running through a
+ * number, string, bool or null. Whatever is refused changes nothing.
+ * Blocks as any write does (see Blocking above); thread-safe.
+ *
+ * store_set_field sets the field to json (json_len bytes of JSON text),
+ * creating it and the objects on the way if needed.
+ * Returns NOT_FOUND for a missing or expired key.
+ * Errors: BAD_HANDLE, INVALID_ARG (path NULL or bad, json not JSON, the
+ * stored value not a JSON object or array, a geometry a spatial index
+ * cannot read), TX_READ_ONLY, WOULD_DEADLOCK, CLOSED, TX_CLOSED, IO. */
+store_status store_set_field(store_t h, const uint8_t *k, size_t kl, const char *path,
+                             const uint8_t *json, size_t json_len);
+
+/* Adds delta to the number at path and writes the new number to *out
+ * (out may be NULL; it is 0 on failure). The field must hold a number, and
+ * delta and the sum must be finite. Otherwise as store_set_field. */
+store_status store_incr_field(store_t h, const uint8_t *k, size_t kl, const char *path,
+                              double delta, double *out);
+
+/* Removes the field at path, which must be there (else INVALID_ARG).
+ * Otherwise as store_set_field. */
+store_status store_delete_field(store_t h, const uint8_t *k, size_t kl, const char *path);
+
+/* Applies n updates in order, in one transaction, all or none: the first
+ * one refused leaves everything as it was, and the message names it (a
+ * missing key gives NOT_FOUND). Several updates of one key apply one after
+ * another. ups may be NULL when n is 0.
+ * Errors: as store_set_field, and INVALID_ARG for an unknown op. */
+store_status store_update_fields(store_t h, const store_field_update *ups, size_t n);
+
+/* ---- Index definitions -------------------------------------------------------------- */
+
+/* Returns the definitions of every index in one buffer, ordered by name:
+ *
+ *   u32 count
+ *   count times: u32 name_len, u32 pattern_len, u32 path_len, i32 kind,
+ *                name bytes, pattern bytes, path bytes
+ *
+ * kind is a STORE_INDEX_* (STORE_INDEX_SPATIAL for an R-tree); path is
+ * empty when the index has none. Little-endian, unaligned. On a
+ * transaction handle it lists what the transaction sees, the indexes it
+ * made included. *out is owned by the caller and zeroed on failure.
+ * Blocks as any read does; thread-safe.
+ * Errors: BAD_HANDLE, INVALID_ARG (out NULL), WOULD_DEADLOCK, CLOSED,
+ * TX_CLOSED. */
+store_status store_indexes(store_t h, store_bytes *out);
+
+/* ---- Geofences ---------------------------------------------------------------- */
+
+/* A fence watches a spatial index: every commit that moves, adds, deletes
+ * or expires items of the index queues an event for each key that came
+ * into or left the fence, and store_poll_events hands them over in one
+ * buffer. An item is inside a fence when its key matches the fence's
+ * pattern ('*' any run of bytes, '?' one byte; NULL or "" means every key)
+ * and the Euclidean distance from its box to the fence's region, over the
+ * dimensions both have, is at most the fence's radius: touching a box
+ * fence, within radius of a radius fence's centre, within radius of the
+ * box of a roaming fence's key (which moves with it; that item is never
+ * inside its own fence, and while the key is absent the fence is empty).
+ *
+ * A new fence starts with the items inside it then, without events. A
+ * rolled-back or failed commit makes no events. An expired item leaves its
+ * fences when the store removes it (within about a second of its expiry,
+ * or at the first commit that rewrites or deletes its key); one already
+ * expired when its own commit is weighed never enters. On a file
+ * store the fence definitions are saved with the index definitions and
+ * restored by store_open, filled from the items as they are then. Events
+ * live in memory only: those not polled before store_close are gone. A
+ * fence's name is its own namespace (an index may share it); dropping a
+ * spatial index drops its fences (dropped in a transaction that rolls
+ * back, they come back with it).
+ *
+ * Fence functions take a database handle (a transaction handle is
+ * BAD_HANDLE). Creating and dropping fences write like any write
+ * transaction and block as it does; polling and sizing the queue never
+ * wait for transactions. */
+#define STORE_FENCE_BOX 0    /* a fixed box */
+#define STORE_FENCE_RADIUS 1 /* within radius of a fixed point */
+#define STORE_FENCE_ROAM 2   /* within radius of a key's item, wherever it moves */
+#define STORE_EVENT_ENTER 1
+#define STORE_EVENT_EXIT 2
+/* Events queued per database until polled; see store_set_event_capacity. */
+#define STORE_EVENT_CAPACITY_DEFAULT 65536
+#define STORE_EVENT_CAPACITY_MAX 16777216
+#define STORE_EVENTS_HEADER 12 /* bytes before the first event: u32 count, u64 lost */
+#define STORE_EVENT_HEADER 17  /* bytes before each event's fence name */
+
+/* Defines a fence called name over the items of the spatial index index
+ * that touch the box min..max (dims values each, finite, min <= max, dims
+ * from 1 to STORE_MAX_DIMS). Creating a fence that exists with the same
+ * definition succeeds and does nothing.
+ * Errors: BAD_HANDLE, INVALID_ARG (name, index, min or max NULL, empty
+ * name, bad box), NO_INDEX (index unknown or not spatial), INDEX_EXISTS (a
+ * fence of that name with another definition), WOULD_DEADLOCK, CLOSED, IO. */
+store_status store_create_fence_box(store_t db, const char *name, const char *index, const char *pattern,
+                                    const double *min, const double *max, size_t dims);
+
+/* Defines a fence over the items within radius (finite, >= 0) of the point
+ * center (dims finite values). Rules and errors as store_create_fence_box
+ * (INVALID_ARG also for a NaN, infinite or negative radius). */
+store_status store_create_fence_radius(store_t db, const char *name, const char *index, const char *pattern,
+                                       const double *center, size_t dims, double radius);
+
+/* Defines a roaming fence over the items within radius (finite, >= 0) of
+ * the item under key (key_len bytes, may hold NUL) in the same index,
+ * following it as it moves. Rules and errors as store_create_fence_radius. */
+store_status store_create_fence_roam(store_t db, const char *name, const char *index, const char *pattern,
+                                     const uint8_t *key, size_t key_len, double radius);
+
+/* Removes a fence; events of it already queued stay.
+ * Errors: BAD_HANDLE, INVALID_ARG (name NULL or empty), NOT_FOUND (no such
+ * fence), WOULD_DEADLOCK, CLOSED, IO. */
+store_status store_drop_fence(store_t db, const char *name);
+
+/* Takes up to max of the oldest queued events (max 0: all of them), oldest
+ * first: commits in the order they happened, within one commit by fence
+ * name, then key (byte order). Never blocks on transactions: a writer
+ * holds the queue only while it commits. *out is owned by the caller and
+ * zeroed on failure; layout, little-endian, unaligned:
+ *   u32 count, u64 lost,
+ *   then per event: u8 kind (STORE_EVENT_ENTER or _EXIT), i64 time (the
+ *   commit's, Unix nanoseconds), u32 fence_len, u32 key_len, fence name,
+ *   key.
+ * lost is how many events the queue dropped (the oldest first) because it
+ * was full since the previous poll; it starts again from 0.
+ * It may be called from a thread inside a transaction of the database
+ * (events of that transaction come after it commits).
+ * Errors: BAD_HANDLE, INVALID_ARG (out NULL), CLOSED. */
+store_status store_poll_events(store_t db, size_t max, store_bytes *out);
+
+/* Sets how many events the database queues until polled, from 1 to
+ * STORE_EVENT_CAPACITY_MAX (STORE_EVENT_CAPACITY_DEFAULT until set; not
+ * saved with the file). When fewer fit than wait, the oldest are dropped
+ * and counted as lost.
+ * Never waits for transactions.
+ * Errors: BAD_HANDLE, INVALID_ARG (0 or over the maximum), CLOSED. */
+store_status store_set_event_capacity(store_t db, size_t capacity);
 
 #endif /* STORE_TYPES_ONLY */
 

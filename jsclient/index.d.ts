@@ -134,6 +134,7 @@ export class CorruptError extends StoreError {}
 export class BusyError extends StoreError {}
 export class InternalError extends StoreError {}
 export class LimitError extends StoreError {}
+export class BufferTooSmallError extends StoreError {}
 export const CLASSES: ReadonlyMap<number, typeof StoreError>;
 
 

@@ -5,6 +5,7 @@ import { ffi } from './lib/ffi.js';
 export { constants } from './lib/constants.js';
 export {
   BadHandleError,
+  BufferTooSmallError,
   BusyError,
   CLASSES,
   ClosedError,

@@ -11,16 +11,17 @@ package store
 // Every box is checked before any query runs: a bad one fails the call.
 // fn returning false stops the whole batch.
 func (tx *Tx) IntersectsMany(index string, boxes []Rect, limit int, fn func(q int, key, value string) bool) error {
-	return tx.searchMany(index, boxes, limit, false, fn)
+	return tx.searchMany(index, boxes, limit, false, nil, fn)
 }
 
 // WithinMany is IntersectsMany for the items that lie wholly inside each
 // box.
 func (tx *Tx) WithinMany(index string, boxes []Rect, limit int, fn func(q int, key, value string) bool) error {
-	return tx.searchMany(index, boxes, limit, true, fn)
+	return tx.searchMany(index, boxes, limit, true, nil, fn)
 }
 
-func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn func(q int, key, value string) bool) error {
+func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, filter *Filter,
+	fn func(q int, key, value string) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -36,10 +37,14 @@ func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn 
 	if limit < 0 {
 		return invalidf("negative limit %d", limit)
 	}
+	f, err := filter.prepare()
+	if err != nil {
+		return err
+	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()
 	for q, b := range boxes {
-		if !searchIndex(d.ix, b, limit, inside, func(key, value string) bool { return fn(q, key, value) }) {
+		if !searchIndex(d.ix, b, limit, inside, f, func(key, value string) bool { return fn(q, key, value) }) {
 			break
 		}
 	}
@@ -50,6 +55,13 @@ func (tx *Tx) searchMany(index string, boxes []Rect, limit int, inside bool, fn 
 // the same k and maxDist for every point. fn gets the index of the query in
 // points with each hit; within a query hits come nearest first.
 func (tx *Tx) NearbyMany(index string, points [][]float64, k int, maxDist float64,
+	fn func(q int, key, value string, dist float64) bool) error {
+	return tx.NearbyManyFiltered(index, points, k, maxDist, nil, fn)
+}
+
+// NearbyManyFiltered is NearbyMany over the items that pass f (nil: all):
+// each query gets the k nearest items that pass.
+func (tx *Tx) NearbyManyFiltered(index string, points [][]float64, k int, maxDist float64, filter *Filter,
 	fn func(q int, key, value string, dist float64) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
@@ -66,10 +78,14 @@ func (tx *Tx) NearbyMany(index string, points [][]float64, k int, maxDist float6
 	if err := checkNearbyArgs(k, maxDist); err != nil {
 		return err
 	}
+	f, err := filter.prepare()
+	if err != nil {
+		return err
+	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()
 	for q, p := range points {
-		if !nearbyIndex(d.ix, p, k, maxDist, func(key, value string, dist float64) bool { return fn(q, key, value, dist) }) {
+		if !nearbyIndex(d.ix, p, k, maxDist, f, func(key, value string, dist float64) bool { return fn(q, key, value, dist) }) {
 			break
 		}
 	}

@@ -49,6 +49,9 @@ type DB struct {
 	// mayExpire is set once any item with a TTL may exist. Until then
 	// spatial queries skip the per-hit expiry check.
 	mayExpire atomic.Bool
+	// shrinkWaits counts the times Shrink found another shrink running
+	// (for the tests that force the overlap).
+	shrinkWaits atomic.Int64
 
 	mu  sync.Mutex       // guards txs and the closing decision
 	txs map[*Tx]struct{} // transactions the caller holds open
@@ -58,6 +61,8 @@ type DB struct {
 	// reads them under BuntDB's lock without one of its own.
 	indexes map[string]*indexDef
 	spatial []*indexDef
+	// fences are the geofences and their event queue (fence.go).
+	fences fenceState
 }
 
 // Open opens the store at path, creating the file if needed, or a store in
@@ -79,7 +84,8 @@ func Open(path string, opts *Options) (*DB, error) {
 		return nil, invalidf("empty path: give a file path or %q", MemoryPath)
 	}
 	db := &DB{txs: map[*Tx]struct{}{}, indexes: map[string]*indexDef{}, limits: o.limits()}
-	var defs []IndexInfo
+	db.fences.init()
+	var defs indexFileContent
 	if path != MemoryPath {
 		db.path = path
 		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
@@ -163,11 +169,11 @@ func wrapOpen(path string, err error) error {
 
 // prepare checks the index file and the data file before BuntDB reads (and
 // may truncate) the data file, so a refused open leaves both as they were.
-// It returns the saved index definitions.
-func (db *DB) prepare() ([]IndexInfo, error) {
+// It returns the saved index and fence definitions.
+func (db *DB) prepare() (indexFileContent, error) {
 	defs, err := readIndexFile(db.path)
 	if err != nil {
-		return nil, err
+		return defs, err
 	}
 	note, hasNote := readNote(db.lock)
 	expiry, err := prepareFile(db.path, note, hasNote)
@@ -176,13 +182,18 @@ func (db *DB) prepare() ([]IndexInfo, error) {
 	return defs, err
 }
 
-// restore recreates the indexes saved beside the file.
-func (db *DB) restore(defs []IndexInfo) error {
+// restore recreates the indexes and fences saved beside the file.
+func (db *DB) restore(defs indexFileContent) error {
 	err := db.engine.Update(func(btx *buntdb.Tx) error {
 		tx := &Tx{db: db, engine: btx, writable: true}
-		for _, d := range defs {
+		for _, d := range defs.Indexes {
 			if err := tx.addIndex(d); err != nil {
 				return fmt.Errorf("%w: restoring index %q from %s: %v", ErrCorrupt, d.Name, indexFile(db.path), err)
+			}
+		}
+		for _, f := range defs.Fences {
+			if err := tx.addFence(f); err != nil {
+				return fmt.Errorf("%w: restoring fence %q from %s: %v", ErrCorrupt, f.Name, indexFile(db.path), err)
 			}
 		}
 		return nil
@@ -358,7 +369,7 @@ func (db *DB) LoadFile(path string) error {
 	return db.Load(f)
 }
 
-// Len is the number of items, counting expired ones not yet swept.
+// Len is the number of items that have not expired; see Tx.Len.
 func (db *DB) Len() (n int, err error) {
 	err = db.view(func(tx *Tx) error { n, err = tx.Len(); return err })
 	return n, err

@@ -74,8 +74,30 @@ func shrinkLink(path string) string { return path + ".shrink" }
 
 // Shrink rewrites the file with only the live items, in the background of
 // other work: reads and writes go on while it runs. A store in memory has
-// nothing to shrink. A shrink already running gives ErrBusy.
+// nothing to shrink. If a shrink is already running (the automatic one, or
+// another caller's), Shrink waits for it and then runs its own, so that
+// what it returns says the file is compacted.
 func (db *DB) Shrink() error {
+	// A shrink takes at least the quarter second BuntDB waits before it
+	// starts: ask again with a growing pause.
+	pause := time.Millisecond
+	for {
+		err := db.shrinkOnce()
+		if !errors.Is(err, errShrinkRunning) {
+			return err
+		}
+		db.shrinkWaits.Add(1)
+		time.Sleep(pause)
+		pause = min(2*pause, 50*time.Millisecond)
+	}
+}
+
+// errShrinkRunning is shrinkOnce's answer while another shrink runs.
+var errShrinkRunning = fmt.Errorf("%w: a shrink is already running", ErrBusy)
+
+// shrinkOnce is Shrink, or errShrinkRunning at once if a shrink is
+// running (autoShrink then leaves it to the next tick).
+func (db *DB) shrinkOnce() error {
 	if db.closed.Load() {
 		return ErrClosed
 	}
@@ -83,7 +105,7 @@ func (db *DB) Shrink() error {
 		return nil
 	}
 	if !db.shrinking.CompareAndSwap(false, true) {
-		return fmt.Errorf("%w: a shrink is already running", ErrBusy)
+		return errShrinkRunning
 	}
 	defer db.shrinking.Store(false)
 	link := shrinkLink(db.path)
@@ -209,7 +231,7 @@ func (db *DB) autoShrink(o Options) {
 		}
 		base := db.shrinkBase.Load()
 		if fi.Size() > o.AutoShrinkMinSize && fi.Size() > base+base*int64(o.AutoShrinkPercentage)/100 {
-			_ = db.Shrink() // a failure leaves the file as it was; the next tick tries again
+			_ = db.shrinkOnce() // a failure leaves the file as it was; the next tick tries again
 		}
 	}
 }

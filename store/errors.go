@@ -35,8 +35,8 @@ var (
 	// ErrCorrupt: a data file, index file or snapshot is not in the expected
 	// format.
 	ErrCorrupt = errors.New("corrupt data")
-	// ErrBusy: the file is held by another open store, or a shrink is
-	// already running.
+	// ErrBusy: the file is held by another open store, or a transaction
+	// is still open at Close.
 	ErrBusy = errors.New("busy")
 	// ErrLimit: a key, value, batch or result over the store's Limits;
 	// nothing was changed.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // BuntDB's loader reports a malformed file as ErrInvalid with no position,
@@ -30,6 +31,9 @@ type fileCheck struct {
 	marked bool
 	// expiry: some whole record sets an item with an expiry.
 	expiry bool
+	// records: whole records before good; last: where the last one starts;
+	// expired: those that set an item whose absolute expiry has passed.
+	records, last, expired int64
 }
 
 // tornTailScanMax bounds how much of a torn tail checkFile reads into memory
@@ -57,7 +61,7 @@ func checkFileMark(path string, mark int64) (fileCheck, error) {
 		return fc, fmt.Errorf("%w: stat %s: %v", ErrIO, path, err)
 	}
 	fc.size = fi.Size()
-	w := recordWalker{r: bufio.NewReaderSize(f, 64<<10)}
+	w := recordWalker{r: bufio.NewReaderSize(f, 64<<10), now: time.Now().Unix()}
 	nulRun := int64(-1) // where a run of NUL bytes after the last record began
 	for {
 		c, err := w.r.ReadByte()
@@ -83,6 +87,11 @@ func checkFileMark(path string, mark int64) (fileCheck, error) {
 				return fc, corruptAt(path, nulRun, fmt.Sprintf("%d NUL bytes before the record at offset %d", start-nulRun, start))
 			}
 			fc.good = w.pos
+			fc.records++
+			fc.last = start
+			if w.expired {
+				fc.expired++
+			}
 			fc.expiry = fc.expiry || w.expiry
 		case recordTorn:
 			// A write cut short: BuntDB drops it. Unless a whole record
@@ -130,12 +139,17 @@ type recordWalker struct {
 	r      *bufio.Reader
 	pos    int64
 	expiry bool // a set with an expiry was read
+	// now (Unix seconds): a record that sets an item to expire ("ae")
+	// before it is expired; 0: not checked.
+	now     int64
+	expired bool // the last record read is expired
 }
 
 // record reads one RESP array of bulk strings: *N\r\n then N times
 // $len\r\n<len bytes>\r\n, and checks it is a command BuntDB writes: set
 // key value [ae|ex secs], del key, or flushdb.
 func (w *recordWalker) record() (recordStatus, error) {
+	w.expired = false
 	n, st, why := w.header('*')
 	if st != recordOK {
 		return st, why
@@ -184,10 +198,12 @@ func (w *recordWalker) record() (recordStatus, error) {
 		if a := strings.ToLower(exArg[0]); a != "ex" && a != "ae" {
 			return recordBad, fmt.Errorf("set with option %q, want ex or ae", truncate(exArg[0]))
 		}
-		if _, err := strconv.ParseInt(exArg[1], 10, 64); err != nil {
+		at, err := strconv.ParseInt(exArg[1], 10, 64)
+		if err != nil {
 			return recordBad, fmt.Errorf("set with expiry %q, want an integer", truncate(exArg[1]))
 		}
 		w.expiry = true
+		w.expired = w.now > 0 && strings.EqualFold(exArg[0], "ae") && at <= w.now
 	}
 	return recordOK, nil
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/tidwall/buntdb"
@@ -112,11 +110,7 @@ func (info IndexInfo) validate() error {
 // another definition it gives ErrIndexExists. On a file store the
 // definition is saved beside the file and restored by Open.
 func (db *DB) CreateIndex(name, pattern string, kind IndexKind, path string) error {
-	if kind == indexSpatial {
-		// The spatial kind is internal: R-trees come from CreateSpatialIndex.
-		return invalidf("index kind %d", int32(kind))
-	}
-	return db.createIndex(IndexInfo{Name: name, Pattern: pattern, Kind: kind, Path: path})
+	return db.update(func(tx *Tx) error { return tx.CreateIndex(name, pattern, kind, path) })
 }
 
 // CreateSpatialIndex builds an R-tree over the geometry of the values of
@@ -127,30 +121,7 @@ func (db *DB) CreateIndex(name, pattern string, kind IndexKind, path string) err
 // dimensions. If an existing item under pattern has no readable geometry
 // the index is refused with ErrInvalidGeometry naming the key.
 func (db *DB) CreateSpatialIndex(name, pattern, path string) error {
-	return db.createIndex(IndexInfo{Name: name, Pattern: pattern, Kind: indexSpatial, Path: path})
-}
-
-func (db *DB) createIndex(info IndexInfo) error {
-	if err := info.validate(); err != nil {
-		return err
-	}
-	return db.update(func(tx *Tx) error {
-		if old, ok := db.indexes[info.Name]; ok {
-			if old.IndexInfo == info {
-				return nil
-			}
-			return fmt.Errorf("%w: %q is %s over %q; drop it first to redefine it",
-				ErrIndexExists, info.Name, old.Kind, old.Pattern)
-		}
-		if err := tx.addIndex(info); err != nil {
-			return err
-		}
-		if err := db.saveIndexes(); err != nil {
-			db.forget(db.indexes[info.Name]) // the rollback takes BuntDB's part away
-			return err
-		}
-		return nil
-	})
+	return db.update(func(tx *Tx) error { return tx.CreateSpatialIndex(name, pattern, path) })
 }
 
 // addIndex builds the index inside a writable transaction.
@@ -218,31 +189,10 @@ func (tx *Tx) loadSpatial(info IndexInfo) (*spatialIndex, error) {
 	return ix, nil
 }
 
-// DropIndex removes an index; its items stay. An unknown name gives
-// ErrNoIndex.
+// DropIndex removes an index; its items stay. The fences on a spatial
+// index go with it. An unknown name gives ErrNoIndex.
 func (db *DB) DropIndex(name string) error {
-	if name == "" {
-		return invalidf("empty index name")
-	}
-	return db.update(func(tx *Tx) error {
-		d, ok := db.indexes[name]
-		if !ok {
-			return fmt.Errorf("%w: %q", ErrNoIndex, name)
-		}
-		if !d.Spatial() {
-			if err := tx.engine.DropIndex(name); err != nil {
-				return wrapEngine(err)
-			}
-		}
-		db.forget(d)
-		if err := db.saveIndexes(); err != nil {
-			// The rollback puts BuntDB's index back; a spatial index was
-			// not touched.
-			db.remember(d)
-			return err
-		}
-		return nil
-	})
+	return db.update(func(tx *Tx) error { return tx.DropIndex(name) })
 }
 
 // remember and forget keep the registry in step with BuntDB's indexes;
@@ -266,15 +216,8 @@ func (db *DB) forget(d *indexDef) {
 }
 
 // Indexes lists the indexes, ordered by name.
-func (db *DB) Indexes() ([]IndexInfo, error) {
-	var out []IndexInfo
-	err := db.view(func(tx *Tx) error {
-		for _, d := range db.indexes {
-			out = append(out, d.IndexInfo)
-		}
-		return nil
-	})
-	slices.SortFunc(out, func(a, b IndexInfo) int { return strings.Compare(a.Name, b.Name) })
+func (db *DB) Indexes() (out []IndexInfo, err error) {
+	err = db.view(func(tx *Tx) error { out, err = tx.Indexes(); return err })
 	return out, err
 }
 
@@ -285,6 +228,9 @@ func indexFile(path string) string { return path + ".idx" }
 type indexFileContent struct {
 	Version int         `json:"version"`
 	Indexes []IndexInfo `json:"indexes"`
+	// Fences came later: a file without them reads as having none, and
+	// an older reader ignores them.
+	Fences []Fence `json:"fences,omitempty"`
 }
 
 func (db *DB) saveIndexes() error {
@@ -294,6 +240,9 @@ func (db *DB) saveIndexes() error {
 	content := indexFileContent{Version: 1, Indexes: []IndexInfo{}}
 	for _, d := range db.indexes {
 		content.Indexes = append(content.Indexes, d.IndexInfo)
+	}
+	for _, f := range db.fences.list {
+		content.Fences = append(content.Fences, f.Fence)
 	}
 	data, err := json.MarshalIndent(content, "", "  ")
 	if err != nil {
@@ -305,22 +254,27 @@ func (db *DB) saveIndexes() error {
 	})
 }
 
-func readIndexFile(path string) ([]IndexInfo, error) {
+func readIndexFile(path string) (indexFileContent, error) {
+	var content indexFileContent
 	data, err := os.ReadFile(indexFile(path))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return content, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrIO, err)
+		return content, fmt.Errorf("%w: %v", ErrIO, err)
 	}
-	var content indexFileContent
 	if err := json.Unmarshal(data, &content); err != nil || content.Version != 1 {
-		return nil, fmt.Errorf("%w: %s is not an index file this version reads", ErrCorrupt, indexFile(path))
+		return indexFileContent{}, fmt.Errorf("%w: %s is not an index file this version reads", ErrCorrupt, indexFile(path))
 	}
 	for _, info := range content.Indexes {
 		if err := info.validate(); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, indexFile(path), err)
+			return indexFileContent{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, indexFile(path), err)
 		}
 	}
-	return content.Indexes, nil
+	for _, f := range content.Fences {
+		if err := f.validate(); err != nil {
+			return indexFileContent{}, fmt.Errorf("%w: %s: %v", ErrCorrupt, indexFile(path), err)
+		}
+	}
+	return content, nil
 }

@@ -15,6 +15,7 @@ type ReadWriter interface {
 	Get(key string) (string, error)
 	Delete(key string) error
 	TTL(key string) (time.Duration, error)
+	TTLMany(keys []string, fn func(i int, ttl time.Duration, found bool)) error
 	SetMany(items []Item) error
 	GetMany(keys []string, fn func(i int, value string, found bool)) error
 	DeleteMany(keys []string) (int, error)
@@ -27,6 +28,27 @@ type ReadWriter interface {
 	NearbyMany(index string, points [][]float64, k int, maxDist float64, fn func(q int, key, value string, dist float64) bool) error
 	Pairs(index string, maxDist float64, pattern string, fn func(p Pair) bool) error
 	Len() (int, error)
+
+	// Filtered queries (query.go), field updates (fields.go) and indexes
+	// (indextx.go): on a Tx they join it, so an index made there is
+	// queried there and goes away with a rollback.
+	ScanFiltered(index string, r Range, f *Filter, fn func(key, value string) bool) error
+	IntersectsFiltered(index string, box Rect, limit int, f *Filter, fn func(key, value string) bool) error
+	WithinFiltered(index string, box Rect, limit int, f *Filter, fn func(key, value string) bool) error
+	NearbyFiltered(index string, point []float64, k int, maxDist float64, f *Filter,
+		fn func(key, value string, dist float64) bool) error
+	IntersectsManyFiltered(index string, boxes []Rect, limit int, f *Filter, fn func(q int, key, value string) bool) error
+	WithinManyFiltered(index string, boxes []Rect, limit int, f *Filter, fn func(q int, key, value string) bool) error
+	NearbyManyFiltered(index string, points [][]float64, k int, maxDist float64, f *Filter,
+		fn func(q int, key, value string, dist float64) bool) error
+	SetField(key, path, value string) error
+	IncrField(key, path string, delta float64) (float64, error)
+	DeleteField(key, path string) error
+	UpdateFields(updates []FieldUpdate) error
+	CreateIndex(name, pattern string, kind IndexKind, path string) error
+	CreateSpatialIndex(name, pattern, path string) error
+	DropIndex(name string) error
+	Indexes() ([]IndexInfo, error)
 }
 
 var (
@@ -187,6 +209,27 @@ func (tx *Tx) GetMany(keys []string, fn func(i int, value string, found bool)) e
 	return nil
 }
 
+// TTLMany reads the TTL of every key and calls fn with each key's position,
+// the time it has left (-1 for no expiry) and whether it was found, in
+// order. A missing or expired key has found false and a ttl of 0.
+func (tx *Tx) TTLMany(keys []string, fn func(i int, ttl time.Duration, found bool)) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	for i, k := range keys {
+		d, err := tx.engine.TTL(k)
+		switch {
+		case err != nil:
+			fn(i, 0, false)
+		case d < 0:
+			fn(i, -1, true)
+		default:
+			fn(i, d, true)
+		}
+	}
+	return nil
+}
+
 // Set stores value under key in a transaction of its own; see Tx.Set.
 func (db *DB) Set(key, value string, ttl time.Duration) error {
 	return db.update(func(tx *Tx) error { return tx.Set(key, value, ttl) })
@@ -207,6 +250,11 @@ func (db *DB) Delete(key string) error {
 func (db *DB) TTL(key string) (d time.Duration, err error) {
 	err = db.view(func(tx *Tx) error { d, err = tx.TTL(key); return err })
 	return d, err
+}
+
+// TTLMany reads the TTLs of keys in one read transaction; see Tx.TTLMany.
+func (db *DB) TTLMany(keys []string, fn func(i int, ttl time.Duration, found bool)) error {
+	return db.view(func(tx *Tx) error { return tx.TTLMany(keys, fn) })
 }
 
 // SetMany writes every item in one transaction, all or none.

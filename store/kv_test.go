@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -258,4 +259,73 @@ func TestDeleteMany(t *testing.T) {
 	mustOK(t, db.Close())
 	_, err = db.DeleteMany([]string{"c"})
 	wantErr(t, err, ErrClosed)
+}
+
+// TestLenLeavesOutExpired: Len counts live items only, at once, not after
+// the engine's sweep; in a transaction it counts the transaction's writes.
+func TestLenLeavesOutExpired(t *testing.T) {
+	db := memDB(t)
+	for i := range 20 {
+		ttl := time.Duration(0)
+		if i%4 == 0 {
+			ttl = 20 * time.Millisecond
+		}
+		mustOK(t, db.Set(fmt.Sprintf("k%02d", i), "v", ttl))
+	}
+	wantLen(t, db, 20)
+	time.Sleep(60 * time.Millisecond)
+	wantLen(t, db, 15)
+	mustOK(t, db.Update(func(tx *Tx) error {
+		mustOK(t, tx.Set("new", "v", 0))
+		mustOK(t, tx.Delete("k01"))
+		mustOK(t, tx.Set("k02", "v", time.Millisecond))
+		time.Sleep(5 * time.Millisecond)
+		wantLen(t, tx, 14)
+		return nil
+	}))
+	wantLen(t, db, 14)
+}
+
+// TestTTLMany agrees with TTL key by key.
+func TestTTLMany(t *testing.T) {
+	db := memDB(t)
+	mustOK(t, db.Set("forever", "v", 0))
+	mustOK(t, db.Set("hour", "v", time.Hour))
+	mustOK(t, db.Set("gone", "v", time.Millisecond))
+	time.Sleep(5 * time.Millisecond)
+	keys := []string{"forever", "hour", "missing", "gone", "hour"}
+	seen := 0
+	mustOK(t, db.TTLMany(keys, func(i int, ttl time.Duration, found bool) {
+		if i != seen {
+			t.Errorf("call %d for key %d: want them in order", seen, i)
+		}
+		seen++
+		one, err := db.TTL(keys[i])
+		switch {
+		case errors.Is(err, ErrNotFound):
+			if found || ttl != 0 {
+				t.Errorf("%s: TTLMany (%v, %v), TTL not found", keys[i], ttl, found)
+			}
+		case err != nil:
+			t.Fatal(err)
+		case !found || (one < 0) != (ttl < 0) || one > ttl:
+			t.Errorf("%s: TTLMany (%v, %v), TTL %v", keys[i], ttl, found, one)
+		}
+	}))
+	if seen != len(keys) {
+		t.Errorf("%d calls for %d keys", seen, len(keys))
+	}
+	db.Close()
+	if err := db.TTLMany(keys, func(int, time.Duration, bool) {}); !errors.Is(err, ErrClosed) {
+		t.Errorf("TTLMany on a closed store: %v, want ErrClosed", err)
+	}
+}
+
+func wantLen(t *testing.T, rw ReadWriter, want int) {
+	t.Helper()
+	n, err := rw.Len()
+	mustOK(t, err)
+	if n != want {
+		t.Errorf("Len() = %d, want %d", n, want)
+	}
 }

@@ -35,15 +35,15 @@ func (tx *Tx) spatialIndex(name string) (*indexDef, error) {
 // Bounds may be infinite; a box with fewer dimensions than an item matches
 // it on the dimensions it has.
 func (tx *Tx) Intersects(index string, box Rect, limit int, fn func(key, value string) bool) error {
-	return tx.search(index, box, limit, false, fn)
+	return tx.search(index, box, limit, false, nil, fn)
 }
 
 // Within is Intersects for the items that lie wholly inside box.
 func (tx *Tx) Within(index string, box Rect, limit int, fn func(key, value string) bool) error {
-	return tx.search(index, box, limit, true, fn)
+	return tx.search(index, box, limit, true, nil, fn)
 }
 
-func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key, value string) bool) error {
+func (tx *Tx) search(index string, box Rect, limit int, inside bool, filter *Filter, fn func(key, value string) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -54,9 +54,13 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key
 	if limit < 0 {
 		return invalidf("negative limit %d", limit)
 	}
+	f, err := filter.prepare()
+	if err != nil {
+		return err
+	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()
-	searchIndex(d.ix, box, limit, inside, fn)
+	searchIndex(d.ix, box, limit, inside, f, fn)
 	return nil
 }
 
@@ -64,23 +68,37 @@ func (tx *Tx) search(index string, box Rect, limit int, inside bool, fn func(key
 // dimensions is asked with the box cut or padded to e dimensions: the
 // dimensions the box lacks are unbounded, those the items lack are
 // ignored. Hits are gathered in chunks and handed to fn by emit (see
-// there for why). It reports false if fn stopped it.
-func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, fn func(key, value string) bool) bool {
+// there for why), which also tests them against the filter f: items it
+// turns away do not count toward limit. It reports false if fn stopped it.
+func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, f *filterRun, fn func(key, value string) bool) bool {
 	now := ix.clock()
 	hb := hitPool.Get().(*hitBuffer)
 	defer hitPool.Put(hb)
 	ids := hb.ids[:0]
-	seen := 0
+	seen := 0 // hits counted toward limit
 	stopped := false
+	flush := func() {
+		budget := 0
+		if f != nil && limit > 0 {
+			budget = limit - seen
+		}
+		n, more := ix.emit(ids, f, budget, fn)
+		if f != nil {
+			seen += n
+		}
+		stopped = !more
+		ids = ids[:0]
+	}
 	visit := func(id uint32) bool {
 		if !ix.live(id, now) {
 			return true
 		}
 		ids = append(ids, id)
-		seen++
+		if f == nil {
+			seen++ // every hit counts: the chunk never holds more than limit
+		}
 		if len(ids) == hitChunk {
-			stopped = !ix.emit(ids, fn)
-			ids = ids[:0]
+			flush()
 		}
 		return !stopped && (limit == 0 || seen < limit)
 	}
@@ -102,7 +120,7 @@ func searchIndex(ix *spatialIndex, box Rect, limit int, inside bool, fn func(key
 		}
 	}
 	if !stopped && len(ids) > 0 {
-		stopped = !ix.emit(ids, fn)
+		flush()
 	}
 	hb.ids = ids[:0]
 	return !stopped
@@ -116,15 +134,18 @@ type hitBuffer struct{ ids []uint32 }
 
 var hitPool = sync.Pool{New: func() any { return &hitBuffer{ids: make([]uint32, 0, hitChunk)} }}
 
-// emit hands the items of ids to fn, in order, until fn returns false.
+// emit hands the items of ids that pass f (nil: all) to fn, in order, until
+// fn returns false or budget items (0: no budget) have gone. It returns
+// how many went and whether fn wants more.
 //
 // At a million items a hit's record and its key and value bytes are almost
 // never in the cache, and each miss costs more than the rest of the hit's
 // work. Touched one hit at a time, as fn copies them out, the misses come
 // one after another; touched first in loops of independent loads, they
 // overlap in the memory system. So emit reads every record, then the key
-// and value of each, and only then calls fn on data now in the cache.
-func (ix *spatialIndex) emit(ids []uint32, fn func(key, value string) bool) bool {
+// and value of each, and only then tests and calls fn on data now in the
+// cache.
+func (ix *spatialIndex) emit(ids []uint32, f *filterRun, budget int, fn func(key, value string) bool) (int, bool) {
 	var sum uint
 	for _, id := range ids {
 		sum += uint(len(ix.items[id].value))
@@ -133,13 +154,21 @@ func (ix *spatialIndex) emit(ids []uint32, fn func(key, value string) bool) bool
 		sum += ix.items[id].touch()
 	}
 	keepLoads(sum)
+	n := 0
 	for _, id := range ids {
 		it := &ix.items[id]
+		if f != nil && !f.pass(it.key, it.value) {
+			continue
+		}
+		n++
 		if !fn(it.key, it.value) {
-			return false
+			return n, false
+		}
+		if n == budget {
+			return n, true
 		}
 	}
-	return true
+	return n, true
 }
 
 // touch reads the first byte of the item's key and the first and last of
@@ -183,6 +212,13 @@ func padQuery(box Rect, e int, lo, hi *[MaxDims]float64) {
 // farther than maxDist (maxDist < 0 or +Inf: no bound), or when fn returns
 // false. With k = 0 and a maxDist it is a radius query.
 func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) error {
+	return tx.NearbyFiltered(index, point, k, maxDist, nil, fn)
+}
+
+// NearbyFiltered is Nearby over the items that pass f (nil: all): the k
+// nearest items that pass, not the k nearest filtered afterwards.
+func (tx *Tx) NearbyFiltered(index string, point []float64, k int, maxDist float64, filter *Filter,
+	fn func(key, value string, dist float64) bool) error {
 	d, err := tx.spatialIndex(index)
 	if err != nil {
 		return err
@@ -193,9 +229,13 @@ func (tx *Tx) Nearby(index string, point []float64, k int, maxDist float64, fn f
 	if err := checkNearbyArgs(k, maxDist); err != nil {
 		return err
 	}
+	f, err := filter.prepare()
+	if err != nil {
+		return err
+	}
 	tx.iterating++
 	defer func() { tx.iterating-- }()
-	nearbyIndex(d.ix, point, k, maxDist, fn)
+	nearbyIndex(d.ix, point, k, maxDist, f, fn)
 	return nil
 }
 
@@ -216,9 +256,10 @@ type neighbors struct{ list []rtree.Neighbor }
 var neighborPool = sync.Pool{New: func() any { return new(neighbors) }}
 
 // nearbyIndex answers Nearby over every tree of ix, merging trees of
-// different numbers of dimensions by distance and key. It reports false if
-// fn stopped it.
-func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn func(key, value string, dist float64) bool) bool {
+// different numbers of dimensions by distance and key, over the items that
+// pass f. It reports false if fn stopped it.
+func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, f *filterRun,
+	fn func(key, value string, dist float64) bool) bool {
 	if math.IsInf(maxDist, 1) {
 		maxDist = -1
 	}
@@ -230,6 +271,15 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn f
 		}
 	}()
 	now := ix.clock()
+	// A filter is applied inside the tree's search (NearestFunc), so the k
+	// nearest items that pass come in one search, however few pass.
+	var accept func(id uint32) bool
+	if f != nil {
+		accept = func(id uint32) bool {
+			it := &ix.items[id]
+			return ix.live(id, now) && f.pass(it.key, it.value)
+		}
+	}
 	// Expired items are still in the trees until the sweep removes them:
 	// they are skipped here, and when they took places among the k nearest,
 	// the search runs again with room for more.
@@ -240,7 +290,7 @@ func nearbyIndex(ix *spatialIndex, point []float64, k int, maxDist float64, fn f
 		trees := 0
 		for _, e := range ix.present {
 			if t := ix.trees[e]; t.Len() > 0 {
-				res = t.Nearest(point[:min(len(point), e)], want, maxDist, ix.byKey, res)
+				res = t.NearestFunc(point[:min(len(point), e)], want, maxDist, ix.byKey, accept, res)
 				trees++
 			}
 		}

@@ -29,6 +29,9 @@ type Tx struct {
 	// w is a writable transaction's undo log and scratch (spatialtx.go), taken
 	// from a pool at its first write and given back when it ends.
 	w *writeState
+	// indexLog lists the indexes the transaction made or dropped
+	// (indextx.go), for a rollback and the save at commit.
+	indexLog []indexChange
 }
 
 var txPool = sync.Pool{New: func() any { return new(Tx) }}
@@ -89,9 +92,13 @@ func (tx *Tx) Commit() error {
 	}
 	var err error
 	if tx.writable {
+		fenced := tx.weighFences()
 		// A shrink's new file must be durable before a commit goes into it
 		// (durable.go).
 		err = tx.db.confirmShrink(false)
+		if err == nil {
+			err = tx.saveIndexLog()
+		}
 		if err == nil {
 			err = tx.noteCommit()
 		}
@@ -107,15 +114,24 @@ func (tx *Tx) Commit() error {
 		}
 		if err != nil {
 			tx.undoSpatial()
+			if len(tx.indexLog) > 0 {
+				tx.undoIndexes()
+				_ = tx.db.saveIndexes() // the definitions as they are again
+			}
 		} else {
 			tx.db.commits.Add(1)
 		}
+		tx.db.finishFences(fenced, err == nil)
+		tx.indexLog = nil
 		tx.forgetUndo()
 	} else {
 		err = tx.engine.Rollback()
 	}
 	tx.end()
 	if err != nil {
+		if isKnown(err) { // ErrIO from saving the index definitions
+			return err
+		}
 		return fmt.Errorf("%w: commit: %v", ErrIO, err)
 	}
 	return nil
@@ -127,6 +143,7 @@ func (tx *Tx) Rollback() error {
 		return ErrTxClosed
 	}
 	tx.undoSpatial()
+	tx.undoIndexes()
 	err := tx.engine.Rollback()
 	tx.end()
 	return wrapEngine(err)
@@ -228,11 +245,23 @@ func (tx *Tx) check(write bool) error {
 	return nil
 }
 
-// Len is the number of items, counting expired ones not yet swept.
+// Len is the number of items that have not expired, with the
+// transaction's own writes. It costs nothing in a store where no item has
+// had a TTL since it opened; otherwise it walks the keys.
 func (tx *Tx) Len() (int, error) {
 	if err := tx.check(false); err != nil {
 		return 0, err
 	}
-	n, err := tx.engine.Len()
+	if !tx.db.mayExpire.Load() {
+		// No item has had a TTL since the store opened: BuntDB's count
+		// holds no expired item, and costs nothing to read.
+		n, err := tx.engine.Len()
+		return n, wrapEngine(err)
+	}
+	// BuntDB counts expired items until its sweep (once a second) deletes
+	// them, and keeps no count of them; its scan skips them. So a store
+	// with TTLs pays a walk of its keys for an exact count.
+	n := 0
+	err := tx.engine.Ascend("", func(_, _ string) bool { n++; return true })
 	return n, wrapEngine(err)
 }

@@ -66,7 +66,7 @@ func loopKVGet(b *testing.B, kv *kvWorld) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		total += len(v)
+		total += ReadAll(v)
 	}
 	sink = total
 }
@@ -106,7 +106,7 @@ func loopKVGetBatch(b *testing.B, kv *kvWorld) {
 		for i := range batch {
 			batch[i] = keys[r.Below(KVKeys)]
 		}
-		if err := db.GetMany(batch, func(_ int, v string, _ bool) { total += len(v) }); err != nil {
+		if err := db.GetMany(batch, func(_ int, v string, _ bool) { total += ReadAll(v) }); err != nil {
 			b.Fatal(err)
 		}
 	}

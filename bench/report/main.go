@@ -26,10 +26,10 @@ import (
 var (
 	impls     = []string{"go", "rust", "rstar", "sqlite"}
 	workloads = []struct{ name, what string }{
-		{"kv_get", "one `get` of a random key among 100k (16-byte keys, 100-byte values), in memory"},
+		{"kv_get", "one `get` of a random key among 100k (16-byte keys, 100-byte values), in memory; every side reads every byte of the value (Rust: `get_into` a reused buffer; SQLite: the blob in place)"},
 		{"kv_set", "one `set` of a random existing key (100-byte value), its own transaction"},
 		{"kv_set_batch", "one call writing 1000 random keys in one transaction (time per call)"},
-		{"kv_get_batch", "one call reading 1000 random keys in one read transaction (time per call)"},
+		{"kv_get_batch", "one call reading 1000 random keys in one read transaction (time per call), every byte of every value read"},
 		{"box", "objects intersecting an axis-aligned box of side 50 at a random place (about 1.25, 12.5 and 125 hits on average at N = 10k, 100k and 1M)"},
 		{"knn10", "the 10 nearest objects to a random point"},
 		{"box_batch", "1000 boxes of side 50 at random places (drawn as in box; about 1.2k, 12k and 120k hits in all at N = 10k, 100k and 1M) in one call (time per call). " +
@@ -430,6 +430,8 @@ func report(res map[key]float64, env map[string]string, mem []string, profDir, n
 			slower = append(slower, w.name)
 		}
 	}
+
+	b.WriteString(respSection(res))
 
 	p("## Allocations (Go side)\n\nHeap allocations of the `store` package called from Go (`b.ReportAllocs`, median over the repeats), per call. " +
 		"The benchmark loops reuse their query boxes, points and callbacks, so these are the store's own allocations; the target for a single box or kNN query is 0.\n\n" +

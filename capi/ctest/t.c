@@ -298,6 +298,7 @@ int main(void) {
     run("open_close", test_open_close);
     run("kv", test_kv);
     run("many", test_many);
+    run("into", test_into);
     run("tx", test_tx);
     run("threads", test_threads);
     run("index", test_index);
@@ -305,6 +306,8 @@ int main(void) {
     run("batch", test_batch);
     run("files", test_files);
     run("limits", test_limits);
+    run("query", test_query);
+    run("fence", test_fence);
     printf("%ld passed, %ld failed\n", t_passed(), t_failed());
     return t_failed() == 0 ? 0 : 1;
 }

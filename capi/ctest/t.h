@@ -93,6 +93,7 @@ void test_buffers(void);
 void test_open_close(void);
 void test_kv(void);
 void test_many(void);
+void test_into(void);
 void test_tx(void);
 void test_threads(void);
 void test_index(void);
@@ -100,5 +101,7 @@ void test_spatial(void);
 void test_batch(void);
 void test_limits(void);
 void test_files(void);
+void test_query(void);
+void test_fence(void);
 
 #endif

@@ -45,12 +45,13 @@ void test_library(void) {
         {STORE_ERR_BUSY, "STORE_ERR_BUSY"},
         {STORE_ERR_INTERNAL, "STORE_ERR_INTERNAL"},
         {STORE_ERR_LIMIT, "STORE_ERR_LIMIT"},
+        {STORE_ERR_BUFFER_TOO_SMALL, "STORE_ERR_BUFFER_TOO_SMALL"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *got = store_status_name(names[i].st);
         CHECK_MSG(got != NULL && strcmp(got, names[i].name) == 0, names[i].name);
     }
-    static const store_status unknown[] = {2, 3, -14, 100, -100, INT32_MAX, INT32_MIN};
+    static const store_status unknown[] = {2, 3, -15, 100, -100, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *got = store_status_name(unknown[i]);
         CHECK(got != NULL && strcmp(got, "STORE_UNKNOWN_STATUS") == 0);

@@ -167,7 +167,7 @@ void test_index(void) {
 
     /* scan errors. */
     ERR(store_scan(db, "name", NULL, 0, NULL, 0, 0, 0, NULL), STORE_ERR_INVALID_ARG);
-    const int32_t flags[] = {2, 4, -1, INT32_MIN, STORE_SCAN_DESC | 8};
+    const int32_t flags[] = {2, 4, -1, INT32_MIN, STORE_SCAN_DESC | 16};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         b = junk_bytes();
         ERR(store_scan(db, "name", NULL, 0, NULL, 0, flags[i], 0, &b), STORE_ERR_INVALID_ARG);

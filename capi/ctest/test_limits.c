@@ -107,6 +107,48 @@ void test_limits(void) {
     CHECK(decode(&out, hits, 3) == 3);
     store_bytes_free(&out);
 
+    /* The key-value batch reads of issue 10 take the batch limit too. */
+    uint8_t into[256];
+    size_t into_len = 99;
+    ERR(store_get_many_into(db, four, 4, into, sizeof into, &into_len), STORE_ERR_LIMIT);
+    CHECK(into_len == 0);
+    ERR(store_get_many_into(db, one, (size_t)1 << 60, into, sizeof into, &into_len), STORE_ERR_LIMIT);
+    OK(store_get_many_into(db, four, 3, into, sizeof into, &into_len));
+    CHECK(into_len > 4);
+    int64_t ttls[4] = {7, 7, 7, 7};
+    ERR(store_ttl_many(db, four, 4, ttls), STORE_ERR_LIMIT);
+    ERR(store_ttl_many(db, one, SIZE_MAX / 8, ttls), STORE_ERR_LIMIT);
+    OK(store_ttl_many(db, four, 3, ttls));
+    CHECK(ttls[0] == STORE_TTL_NEVER);
+
+    /* The _ex queries: a keys-only result is limited by its own size, a
+     * count-only one holds only counts and is never refused. */
+    store_query_opts qo;
+    memset(&qo, 0, sizeof qo);
+    qo.flags = STORE_QUERY_KEYS_ONLY;
+    out = junk_bytes();
+    ERR(store_scan_ex(db, "", NULL, 0, NULL, 0, 0, 0, &qo, &out), STORE_ERR_LIMIT); /* 14 keys: 269 bytes */
+    CHECK_ZEROED(out);
+    out = junk_bytes();
+    ERR(store_intersects_ex(db, "g", lo, hi, 2, 0, NULL, &out), STORE_ERR_LIMIT);
+    CHECK_ZEROED(out);
+    out = junk_bytes();
+    OK(store_intersects_ex(db, "g", lo, hi, 2, 0, &qo, &out)); /* 10 keys: 194 bytes */
+    CHECK(out.len == 194);
+    store_bytes_free(&out);
+    out = junk_bytes();
+    ERR(store_intersects_many_ex(db, "g", lo, hi, 2, 1, 0, NULL, &out), STORE_ERR_LIMIT);
+    CHECK_ZEROED(out);
+    out = junk_bytes();
+    ERR(store_nearby_many_ex(db, "g", lo, 2, 4, 1, -1, &qo, &out), STORE_ERR_LIMIT); /* 4 queries */
+    CHECK_ZEROED(out);
+    qo.flags = STORE_QUERY_COUNT_ONLY;
+    out = junk_bytes();
+    OK(store_scan_ex(db, "", NULL, 0, NULL, 0, 0, 0, &qo, &out));
+    CHECK(out.len == 4 && out.ptr[0] == 14); /* 12345678, a, b, c and g:0..9 */
+    store_bytes_free(&out);
+    CHECK(store_outstanding_buffers() == before);
+
     /* Inside a transaction a refused write changes nothing and the
      * transaction goes on. */
     store_t tx = 0;

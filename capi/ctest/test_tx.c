@@ -101,9 +101,10 @@ void test_tx(void) {
     out = 77;
     ERR(store_begin(tx, 1, &out), STORE_ERR_BAD_HANDLE);
     CHECK(out == 0);
-    ERR(store_create_index(tx, "ix", "*", STORE_INDEX_STRING, NULL), STORE_ERR_BAD_HANDLE);
-    ERR(store_create_spatial_index(tx, "sx", "*", NULL), STORE_ERR_BAD_HANDLE);
-    ERR(store_drop_index(tx, "ix"), STORE_ERR_BAD_HANDLE);
+    /* Index calls join the transaction (test_query.c has the rest). */
+    OK(store_create_index(tx, "ix", "*", STORE_INDEX_STRING, NULL));
+    ERR(store_create_spatial_index(tx, "sx", "*", NULL), STORE_ERR_INVALID_ARG); /* "v1" is no geometry */
+    OK(store_drop_index(tx, "ix"));
     ERR(store_shrink(tx), STORE_ERR_BAD_HANDLE);
     ERR(store_save(tx, "/nonexistent/never-written"), STORE_ERR_BAD_HANDLE);
     ERR(store_load(tx, "/nonexistent/never-read"), STORE_ERR_BAD_HANDLE);

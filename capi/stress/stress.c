@@ -527,6 +527,12 @@ static void leak_round(store_t h) {
     store_bytes_free(&b);
     CHECK(store_pairs(h, "few", 1.5, NULL, &b));
     store_bytes_free(&b);
+    /* fences: f:a leaves the fence "corner" and comes back; one poll takes both events */
+    CHECK(store_set(h, S("f:a"), S("[5 5]"), 0));
+    CHECK(store_set(h, S("f:a"), S("[0 0]"), 0));
+    CHECK(store_poll_events(h, 0, &b));
+    if (b.len != 12 + 2 * (17 + 6 + 3)) die("poll_events: not the two events of f:a");
+    store_bytes_free(&b);
     /* a failing call too: its message is stored per thread */
     if (store_get(h, NULL, 3, &b) != STORE_ERR_INVALID_ARG) die("NULL key accepted");
 }
@@ -540,6 +546,8 @@ static void phase_leaks(long iterations, long rss_bound_kib) {
     CHECK(store_set(h, S("f:a"), S("[0 0]"), 0));
     CHECK(store_set(h, S("f:b"), S("[1 0]"), 0));
     CHECK(store_set(h, S("f:c"), S("[1 1]"), 0));
+    double corner_lo[2] = {-1, -1}, corner_hi[2] = {0.5, 0.5};
+    CHECK(store_create_fence_box(h, "corner", "few", NULL, corner_lo, corner_hi, 2));
     for (int i = 0; i < 100; i++) {
         char k[32], v[32];
         int kl = snprintf(k, sizeof k, "k:%d", i), vl = snprintf(v, sizeof v, "v:%d:x", i);
@@ -556,7 +564,7 @@ static void phase_leaks(long iterations, long rss_bound_kib) {
     long after = rss_kib();
     uint64_t end = store_outstanding_buffers();
     CHECK(store_close(h));
-    printf("stress: leaks: %ld iterations x 10 buffer calls (+1 failing) in %.1f s: outstanding buffers %llu -> %llu, "
+    printf("stress: leaks: %ld iterations x 11 buffer calls (+1 failing) in %.1f s: outstanding buffers %llu -> %llu, "
            "VmRSS %ld -> %ld KiB (%+ld KiB, bound %ld KiB)\n",
            iterations, dt, (unsigned long long)start, (unsigned long long)end, before, after, after - before,
            rss_bound_kib);

@@ -30,6 +30,7 @@ export class InternalError extends StoreError {}
 /** STORE_ERR_LIMIT: a key, value, batch or result over the store's limits
  * (the max* options of Store); nothing was changed. */
 export class LimitError extends StoreError {}
+export class BufferTooSmallError extends StoreError {}
 
 /** status code -> class; a code missing here (a newer library) gives StoreError. */
 export const CLASSES = new Map([
@@ -47,6 +48,7 @@ export const CLASSES = new Map([
   [K.STORE_ERR_BUSY, BusyError],
   [K.STORE_ERR_INTERNAL, InternalError],
   [K.STORE_ERR_LIMIT, LimitError],
+  [K.STORE_ERR_BUFFER_TOO_SMALL, BufferTooSmallError],
 ]);
 
 /** The calling thread's last error message from the library. */

@@ -18,6 +18,7 @@ from ._decode import Hit, Pair
 from ._lib import library_path
 from .errors import (
     BadHandle,
+    BufferTooSmall,
     Busy,
     Closed,
     Corrupt,
@@ -38,7 +39,7 @@ from .store import Forked, IndexKind, Store, Sync, Tx
 __version__ = "0.1.0"
 
 __all__ = [
-    "BadHandle", "Busy", "Closed", "Corrupt", "Forked", "Hit", "IndexExists", "IndexKind", "Internal",
+    "BadHandle", "BufferTooSmall", "Busy", "Closed", "Corrupt", "Forked", "Hit", "IndexExists", "IndexKind", "Internal",
     "InvalidArgument", "Limit", "NoIndex", "NotFound", "Pair", "Store", "StoreError", "StoreIOError", "Sync", "Tx",
     "TxClosed", "TxReadOnly", "WouldDeadlock", "constants", "library_path",
 ]

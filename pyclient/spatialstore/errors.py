@@ -91,6 +91,10 @@ class Limit(StoreError):
     (the max_* options of Store); nothing was changed."""
 
 
+class BufferTooSmall(StoreError):
+    """STORE_ERR_BUFFER_TOO_SMALL: a buffer given to the library could not hold the result."""
+
+
 # status code -> class; a code missing here (a newer library) raises StoreError.
 CLASSES: dict[int, type[StoreError]] = {
     K.STORE_NOT_FOUND: NotFound,
@@ -107,6 +111,7 @@ CLASSES: dict[int, type[StoreError]] = {
     K.STORE_ERR_BUSY: Busy,
     K.STORE_ERR_INTERNAL: Internal,
     K.STORE_ERR_LIMIT: Limit,
+    K.STORE_ERR_BUFFER_TOO_SMALL: BufferTooSmall,
 }
 
 

@@ -5,7 +5,8 @@
 
 pub mod args;
 pub mod error;
-pub mod json;
+pub mod fences;
 pub mod rng;
 pub mod stats;
+pub mod svg;
 pub mod world;

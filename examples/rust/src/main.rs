@@ -27,6 +27,13 @@
 //!    tick. Expired loot vanishes from queries by itself: the demo checks
 //!    that no query ever returns an item past its expiry.
 //!
+//! Geofences watch the world (`--no-fences` turns them off): four zones
+//! and a roaming aggro radius around each of 8 bosses over the players,
+//! and 6 pickup points over the loot. Each tick's commit queues an enter
+//! or exit event for every crossing, and the tick takes them all with ONE
+//! `poll_events` call; the summary counts them and gives the tick p50 with
+//! the fences on (compare a run with `--no-fences`).
+//!
 //! Each second of ticks prints a line with ticks/s, objects, spatial
 //! queries/s and the p50/p99 tick time; the run ends by itself after
 //! `--seconds` (default 5) or `--ticks`. A file store (`--data DIR`, the
@@ -34,7 +41,8 @@
 //! demo counts the players and items the reopened indexes hold and checks
 //! that players' positions are those of the last tick. A world found in
 //! the file is continued (`--reset` starts a new one). `--memory` keeps
-//! everything in memory. `--help` lists the flags.
+//! everything in memory. `--svg FILE` writes a top view of the world at
+//! the end. `--help` lists the flags (clap).
 //!
 //! Errors from the store (with the library's message) end the run with
 //! exit code 1; a bad command line prints the usage and exits with 2.
@@ -43,9 +51,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use game_server::args::{self, Command, Config, Storage, USAGE};
+use clap::Parser;
+use game_server::args::{Args, Config, Storage};
 use game_server::error::{Error, Result};
-use game_server::stats::{Summary, Window, ms};
+use game_server::stats::{Ticks, Window, ms};
+use game_server::svg;
 use game_server::world::{self, Origin, TickReport, World};
 use store::Store;
 
@@ -53,27 +63,20 @@ use store::Store;
 const SAMPLE: usize = 5;
 
 fn main() -> ExitCode {
-    let args: std::result::Result<Vec<String>, _> = std::env::args_os().skip(1).map(|a| a.into_string()).collect();
-    let parsed = match args {
-        Ok(args) => args::parse(args),
-        Err(bad) => Err(format!("argument {bad:?} is not UTF-8")),
-    };
-    match parsed {
-        Ok(Command::Help) => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
+    // clap prints --help and bad command lines itself (exit 0 and 2).
+    let cfg = match Args::parse().config() {
+        Ok(cfg) => cfg,
         Err(msg) => {
-            eprintln!("game-server: {msg}\n\n{USAGE}");
-            ExitCode::from(2)
+            eprintln!("game-server: {msg} (--help lists the flags)");
+            return ExitCode::from(2);
         }
-        Ok(Command::Run(cfg)) => match run(&cfg) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("game-server: error: {e}");
-                ExitCode::FAILURE
-            }
-        },
+    };
+    match run(&cfg) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("game-server: error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -110,6 +113,17 @@ fn run(cfg: &Config) -> Result<()> {
     }
 
     let total = game_loop(cfg, &db, &mut world)?;
+    if let Some(file) = &cfg.svg {
+        let shapes = world.fences().map(|f| f.shapes().to_vec()).unwrap_or_default();
+        let drawn = svg::write(file, &db, world.size(), &shapes)?;
+        println!(
+            "picture: {} ({} players, {} loot, {} fences from above)",
+            file.display(),
+            drawn.players,
+            drawn.items,
+            drawn.fences
+        );
+    }
     if total.stale_hits > 0 {
         return Err(Error::World(format!(
             "{} query hits were items past their expiry",
@@ -145,18 +159,18 @@ fn game_loop(cfg: &Config, db: &Store, world: &mut World) -> Result<TickReport> 
     let start = Instant::now();
     let deadline = (cfg.seconds > 0.0).then(|| start + Duration::from_secs_f64(cfg.seconds));
     let mut window = Window::new(start);
-    let mut all = Vec::new();
+    let mut all = Ticks::new();
     let mut total = TickReport::default();
     let mut second = 0;
     loop {
-        if (cfg.ticks > 0 && all.len() as u64 >= cfg.ticks) || deadline.is_some_and(|d| Instant::now() >= d) {
+        if (cfg.ticks > 0 && all.len() >= cfg.ticks) || deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
         let t0 = Instant::now();
         let rep = world.step(db)?;
         let took = t0.elapsed();
         window.add(took, rep.queries);
-        all.push(took);
+        all.record(took);
         total.absorb(&rep);
         let now = Instant::now();
         if now.duration_since(window.start) >= Duration::from_secs(1) {
@@ -176,8 +190,8 @@ fn game_loop(cfg: &Config, db: &Store, world: &mut World) -> Result<TickReport> 
     }
 
     let secs = end.duration_since(start).as_secs_f64().max(1e-9);
-    let n = all.len();
-    let s = Summary::of(&mut all);
+    let n = all.len() as usize;
+    let s = all.summary();
     let per_player_tick = (n * world.players().len()).max(1) as f64;
     println!(
         "summary: {n} ticks in {secs:.2}s: {:.1} ticks/s, {:.0} queries/s, tick p50={} p99={} max={}",
@@ -198,14 +212,24 @@ fn game_loop(cfg: &Config, db: &Store, world: &mut World) -> Result<TickReport> 
         total.respawns
     );
     println!("  expired loot returned by a query: {}", total.stale_hits);
+    match world.fences() {
+        Some(_) => println!(
+            "  fences: on, tick p50={} with them; {} events ({}), {} lost",
+            ms(s.p50),
+            total.fences.total(),
+            total.fences.describe(),
+            total.fences.lost
+        ),
+        None => println!("  fences: off (--no-fences), tick p50={} without them", ms(s.p50)),
+    }
     Ok(total)
 }
 
 fn report_line(label: &str, w: &mut Window, now: Instant, world: &World) {
-    let s = Summary::of(&mut w.ticks);
+    let s = w.ticks.summary();
     println!(
         "{label} ticks/s={:.0} objects={} queries/s={:.0} p50={} p99={}",
-        w.rate(w.ticks.len() as u64, now),
+        w.rate(w.ticks.len(), now),
         world.players().len() + world.live_items(),
         w.rate(w.queries, now),
         ms(s.p50),

@@ -1,17 +1,63 @@
-//! Tick-time percentiles and the per-second report window.
+//! Tick-time percentiles (an HDR histogram) and the per-second report window.
 
 use std::time::{Duration, Instant};
 
-/// The `p`-th percentile (0 < p <= 100) of `sorted` by the nearest-rank
-/// method: the smallest sample with at least p% of the samples at or
-/// below it. Zero for no samples.
-pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
+use hdrhistogram::Histogram;
+
+/// Tick times, recorded in microseconds with 3 significant digits.
+#[derive(Debug, Clone)]
+pub struct Ticks {
+    hist: Histogram<u64>,
+}
+
+impl Default for Ticks {
+    fn default() -> Ticks {
+        Ticks::new()
     }
-    let rank = (p / 100.0 * sorted.len() as f64).ceil() as usize;
-    let i = rank.clamp(1, sorted.len()) - 1;
-    sorted.get(i).copied().unwrap_or_default()
+}
+
+impl Ticks {
+    /// An empty record, from 1 µs to about 12 days.
+    #[allow(
+        clippy::expect_used,
+        reason = "the bounds and 3 significant digits are constants the crate accepts"
+    )]
+    pub fn new() -> Ticks {
+        Ticks {
+            hist: Histogram::new_with_bounds(1, 1 << 40, 3).expect("valid histogram bounds"),
+        }
+    }
+
+    /// Records one tick's time.
+    pub fn record(&mut self, took: Duration) {
+        // Clamped into the bounds: a tick over 12 days counts as 12 days.
+        let us = u64::try_from(took.as_micros()).unwrap_or(u64::MAX).max(1);
+        self.hist.saturating_record(us);
+    }
+
+    /// How many ticks were recorded.
+    pub fn len(&self) -> u64 {
+        self.hist.len()
+    }
+
+    /// Whether none were.
+    pub fn is_empty(&self) -> bool {
+        self.hist.is_empty()
+    }
+
+    /// The time at or under which `q` (0..=1) of the ticks took.
+    pub fn quantile(&self, q: f64) -> Duration {
+        Duration::from_micros(self.hist.value_at_quantile(q))
+    }
+
+    /// p50, p99 and the slowest.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            p50: self.quantile(0.5),
+            p99: self.quantile(0.99),
+            max: Duration::from_micros(self.hist.max()),
+        }
+    }
 }
 
 /// p50, p99 and the worst of a set of tick times.
@@ -25,18 +71,6 @@ pub struct Summary {
     pub max: Duration,
 }
 
-impl Summary {
-    /// Summarises `samples` (in any order; they are sorted in place).
-    pub fn of(samples: &mut [Duration]) -> Summary {
-        samples.sort_unstable();
-        Summary {
-            p50: percentile(samples, 50.0),
-            p99: percentile(samples, 99.0),
-            max: samples.last().copied().unwrap_or_default(),
-        }
-    }
-}
-
 /// Milliseconds with two decimals, for the report lines.
 pub fn ms(d: Duration) -> String {
     format!("{:.2}ms", d.as_secs_f64() * 1e3)
@@ -47,8 +81,8 @@ pub fn ms(d: Duration) -> String {
 pub struct Window {
     /// When the window opened.
     pub start: Instant,
-    /// The time of each tick in the window.
-    pub ticks: Vec<Duration>,
+    /// The ticks in the window.
+    pub ticks: Ticks,
     /// Spatial queries made in the window.
     pub queries: u64,
 }
@@ -58,14 +92,14 @@ impl Window {
     pub fn new(start: Instant) -> Window {
         Window {
             start,
-            ticks: Vec::new(),
+            ticks: Ticks::new(),
             queries: 0,
         }
     }
 
     /// Records one tick.
     pub fn add(&mut self, took: Duration, queries: u64) {
-        self.ticks.push(took);
+        self.ticks.record(took);
         self.queries += queries;
     }
 
@@ -80,28 +114,23 @@ impl Window {
 mod tests {
     use super::*;
 
-    fn ms_list(v: impl IntoIterator<Item = u64>) -> Vec<Duration> {
-        v.into_iter().map(Duration::from_millis).collect()
-    }
-
     #[test]
-    fn nearest_rank_percentiles() {
-        let mut s = ms_list(1..=100);
-        s.reverse(); // Summary::of sorts
-        let sum = Summary::of(&mut s);
-        assert_eq!(sum.p50, Duration::from_millis(50));
-        assert_eq!(sum.p99, Duration::from_millis(99));
-        assert_eq!(sum.max, Duration::from_millis(100));
-
-        let one = ms_list([7]);
-        assert_eq!(percentile(&one, 50.0), Duration::from_millis(7));
-        assert_eq!(percentile(&one, 99.0), Duration::from_millis(7));
-
-        let ten = ms_list(1..=10);
-        assert_eq!(percentile(&ten, 50.0), Duration::from_millis(5));
-        assert_eq!(percentile(&ten, 99.0), Duration::from_millis(10));
-        assert_eq!(percentile(&[], 50.0), Duration::ZERO);
-        assert_eq!(Summary::of(&mut []), Summary::default());
+    fn percentiles_within_the_histogram_s_precision() {
+        let mut t = Ticks::new();
+        for ms in (1..=100).rev() {
+            t.record(Duration::from_millis(ms));
+        }
+        let s = t.summary();
+        let near = |got: Duration, want_ms: u64| {
+            let want = Duration::from_millis(want_ms).as_secs_f64();
+            (got.as_secs_f64() - want).abs() <= want * 1e-3
+        };
+        assert!(near(s.p50, 50), "{s:?}");
+        assert!(near(s.p99, 99), "{s:?}");
+        assert!(near(s.max, 100), "{s:?}");
+        assert_eq!(t.len(), 100);
+        assert_eq!(Ticks::new().summary(), Summary::default());
+        assert!(Ticks::new().is_empty());
     }
 
     #[test]

@@ -16,15 +16,15 @@
 //! another, the tick count), so the store always holds a whole tick.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::ops::Range as Span;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
 use store::{Ops, Point, Range, Rect, Store, Ttl, Tx};
 
 use crate::args::Config;
 use crate::error::{Error, Result};
-use crate::json;
+use crate::fences::{FenceCount, Fences};
 use crate::rng::Rng;
 
 /// The spatial index over the players' positions.
@@ -53,7 +53,8 @@ pub const FULL_HP: i64 = 100;
 const EXPIRY_SLACK: Duration = Duration::from_millis(50);
 
 /// What an item is, and what picking it up does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// +1 score.
     Coin,
@@ -73,12 +74,6 @@ impl Kind {
         }
     }
 
-    fn parse(s: &str) -> Option<Kind> {
-        [Kind::Coin, Kind::Gem, Kind::Potion]
-            .into_iter()
-            .find(|k| k.name() == s)
-    }
-
     fn random(rng: &mut Rng) -> Kind {
         match rng.below(10) {
             0 => Kind::Gem,
@@ -86,6 +81,39 @@ impl Kind {
             _ => Kind::Coin,
         }
     }
+}
+
+/// A player's value in the store: `{"name":"p17","pos":[x,y,z],"hp":100,"score":0}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlayerDoc {
+    /// `p<id>`.
+    pub name: String,
+    /// Position.
+    pub pos: [f64; 3],
+    /// Health.
+    pub hp: i64,
+    /// Coins and gems picked up.
+    pub score: u64,
+}
+
+/// An item's value in the store: `{"kind":"coin","pos":[x,y,z]}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ItemDoc {
+    /// What it is.
+    pub kind: Kind,
+    /// Where it lies.
+    pub pos: [f64; 3],
+}
+
+/// The world's own record, under [`META_KEY`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Ticks run so far.
+    pub tick: u64,
+    /// The id the next spawned item gets.
+    pub next_item: u64,
+    /// The side of the world cube.
+    pub size: f64,
 }
 
 /// A player as the server knows it; `pos` is what the store last got.
@@ -147,6 +175,8 @@ pub struct TickReport {
     pub respawns: u64,
     /// Query hits on loot that had expired (or never existed): must stay 0.
     pub stale_hits: u64,
+    /// Fence events polled after the tick's commit, by kind of fence.
+    pub fences: FenceCount,
 }
 
 impl TickReport {
@@ -160,6 +190,7 @@ impl TickReport {
         self.spawned += other.spawned;
         self.respawns += other.respawns;
         self.stale_hits += other.stale_hits;
+        self.fences.absorb(&other.fences);
     }
 }
 
@@ -175,9 +206,11 @@ pub struct World {
     rng: Rng,
     /// Threads asking the queries.
     threads: usize,
-    /// Reused text of the values of a `set_many`, and each value's span.
-    arena: String,
+    /// Reused JSON of the values of a `set_many`, and each value's span.
+    arena: Vec<u8>,
     spans: Vec<Span<usize>>,
+    /// The geofences, when the run keeps them.
+    fences: Option<Fences>,
 }
 
 /// Creates the two spatial indexes. Creating one that exists with the same
@@ -216,12 +249,13 @@ pub fn check_players(db: &impl Ops, expected: &[Player], sample: usize) -> Resul
     let found = db.get_many(picked.iter().map(|p| p.key.as_str()))?;
     for (p, entry) in picked.iter().zip(&found) {
         let value = entry
-            .value_str()?
+            .value()
             .ok_or_else(|| Error::World(format!("{} is missing", p.key)))?;
-        let wrote = player_json(p);
+        let value: PlayerDoc = parse(&p.key, value)?;
+        let wrote = p.doc();
         if value != wrote {
             return Err(Error::World(format!(
-                "{} holds {value} in the store, the game last wrote {wrote}",
+                "{} holds {value:?} in the store, the game last wrote {wrote:?}",
                 p.key
             )));
         }
@@ -231,22 +265,27 @@ pub fn check_players(db: &impl Ops, expected: &[Player], sample: usize) -> Resul
 
 /// The tick recorded in the store's `world:meta`, if there is one.
 pub fn stored_tick(db: &impl Ops) -> Result<Option<u64>> {
-    match db.get(META_KEY)? {
-        None => Ok(None),
-        Some(meta) => {
-            let meta = meta.as_str()?;
-            json::int(meta, "tick")
-                .and_then(|t| u64::try_from(t).ok())
-                .map(Some)
-                .ok_or_else(|| bad_value(META_KEY, meta))
-        }
+    Ok(get_meta(db)?.map(|m| m.tick))
+}
+
+/// The world's record, through the crate's serde feature.
+fn get_meta(db: &impl Ops) -> Result<Option<Meta>> {
+    match db.get_json::<Meta>(META_KEY) {
+        Err(store::Error::Json(e)) => Err(bad_value(META_KEY, e)),
+        other => Ok(other?),
     }
 }
 
-fn bad_value(key: &str, value: &str) -> Error {
+/// The error for a value this demo did not write.
+fn bad_value(key: &str, why: impl std::fmt::Display) -> Error {
     Error::World(format!(
-        "{key} holds {value:?}, not a value this demo writes (use --reset or another --data)"
+        "{key} holds a value this demo does not write ({why}; use --reset or another --data)"
     ))
+}
+
+/// Reads a value this demo wrote.
+fn parse<'a, T: Deserialize<'a>>(key: &str, value: &'a [u8]) -> Result<T> {
+    serde_json::from_slice(value).map_err(|e| bad_value(key, e))
 }
 
 fn item_key(id: u64) -> String {
@@ -280,18 +319,27 @@ impl World {
     /// (in one `set_many`) if the store is empty. A store holding other
     /// data is an error.
     pub fn open(db: &Store, cfg: &Config) -> Result<(World, Origin)> {
-        match db.get(META_KEY)? {
+        let (mut world, origin) = match get_meta(db)? {
             Some(meta) => {
-                let world = World::load(db, cfg, meta.as_str()?)?;
+                let world = World::load(db, cfg, meta)?;
                 let tick = world.tick;
-                Ok((world, Origin::Continued { tick }))
+                (world, Origin::Continued { tick })
             }
-            None if !db.is_empty()? => Err(Error::World(format!(
-                "the store holds {} keys but no {META_KEY}: not a world of this demo (use --reset or another --data)",
-                db.len()?
-            ))),
-            None => Ok((World::seed(db, cfg)?, Origin::New)),
-        }
+            None if !db.is_empty()? => {
+                return Err(Error::World(format!(
+                    "the store holds {} keys but no {META_KEY}: not a world of this demo (use --reset or another --data)",
+                    db.len()?
+                )));
+            }
+            None => (World::seed(db, cfg)?, Origin::New),
+        };
+        world.fences = Fences::set_up(db, cfg.fences, world.size, &world.players)?;
+        Ok((world, origin))
+    }
+
+    /// The geofences, when the run keeps them.
+    pub fn fences(&self) -> Option<&Fences> {
+        self.fences.as_ref()
     }
 
     fn empty(cfg: &Config, size: f64, rng: Rng) -> World {
@@ -304,8 +352,9 @@ impl World {
             items: HashMap::new(),
             rng,
             threads: cfg.threads,
-            arena: String::new(),
+            arena: Vec::new(),
             spans: Vec::new(),
+            fences: None,
         }
     }
 
@@ -331,55 +380,43 @@ impl World {
             let kind = Kind::random(&mut w.rng);
             let pos = random_pos(&mut w.rng, w.size);
             w.items.insert(id, Item { kind, expires: None });
-            loot.push((item_key(id), item_json(kind, pos), None));
+            loot.push((item_key(id), json(&ItemDoc { kind, pos })?, None));
         }
-        let players = w.players.iter().map(|p| (p.key.clone(), player_json(p), None));
-        let meta = std::iter::once((META_KEY.to_string(), w.meta_json(), None));
-        db.set_many(players.chain(loot).chain(meta))?;
+        let players = w.players.iter().map(|p| Ok((p.key.clone(), json(&p.doc())?, None)));
+        let players = players.collect::<Result<Vec<_>>>()?;
+        let meta = std::iter::once((META_KEY.to_string(), json(&w.meta())?, None));
+        db.set_many(players.into_iter().chain(loot).chain(meta))?;
         Ok(w)
     }
 
-    fn load(db: &Store, cfg: &Config, meta: &str) -> Result<World> {
-        let bad_meta = || bad_value(META_KEY, meta);
-        let tick = json::int(meta, "tick")
-            .and_then(|t| u64::try_from(t).ok())
-            .ok_or_else(bad_meta)?;
-        let next_item = json::int(meta, "next_item")
-            .and_then(|t| u64::try_from(t).ok())
-            .ok_or_else(bad_meta)?;
-        let size = json::int(meta, "size").filter(|&s| s > 0).ok_or_else(bad_meta)? as f64;
-        let rng = Rng::new(cfg.seed ^ tick.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-        let mut w = World::empty(cfg, size, rng);
-        w.tick = tick;
-        w.next_item = next_item;
+    fn load(db: &Store, cfg: &Config, meta: Meta) -> Result<World> {
+        if !(meta.size.is_finite() && meta.size > 0.0) {
+            return Err(bad_value(META_KEY, format!("size {}", meta.size)));
+        }
+        let rng = Rng::new(cfg.seed ^ meta.tick.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut w = World::empty(cfg, meta.size, rng);
+        w.tick = meta.tick;
+        w.next_item = meta.next_item;
 
         // One read transaction: players and items from the same instant.
         let tx = db.begin_read()?;
         for hit in tx.scan("", Range::all().lo("player:").hi("player;"))?.iter() {
             let key = hit.key_str()?;
-            let value = hit.value_str()?;
             let id = id_of(hit.key(), "player:")?;
-            let pos = json::vec3(value, "pos").ok_or_else(|| bad_value(key, value))?;
-            let hp = json::int(value, "hp").ok_or_else(|| bad_value(key, value))?;
-            let score = json::int(value, "score")
-                .and_then(|s| u64::try_from(s).ok())
-                .ok_or_else(|| bad_value(key, value))?;
+            let doc: PlayerDoc = parse(key, hit.value())?;
             let vel = random_vel(&mut w.rng);
             w.players.push(Player {
                 id,
                 key: key.to_string(),
-                pos,
+                pos: doc.pos,
                 vel,
-                hp,
-                score,
+                hp: doc.hp,
+                score: doc.score,
             });
         }
         for hit in tx.scan("", Range::all().lo("item:").hi("item;"))?.iter() {
             let id = id_of(hit.key(), "item:")?;
-            let value = hit.value_str()?;
-            let kind = json::string(value, "kind")
-                .and_then(Kind::parse)
-                .ok_or_else(|| bad_value(&item_key(id), value))?;
+            let kind = parse::<ItemDoc>(&item_key(id), hit.value())?.kind;
             // The store has no batch form of ttl(): one call per item, once.
             let expires = match tx.ttl(hit.key())? {
                 None => continue, // expired since the scan
@@ -423,11 +460,12 @@ impl World {
             .count()
     }
 
-    fn meta_json(&self) -> String {
-        format!(
-            r#"{{"tick":{},"next_item":{},"size":{}}}"#,
-            self.tick, self.next_item, self.size
-        )
+    fn meta(&self) -> Meta {
+        Meta {
+            tick: self.tick,
+            next_item: self.next_item,
+            size: self.size,
+        }
     }
 
     /// Spatial queries of one tick with `players` players: the nearest
@@ -452,8 +490,13 @@ impl World {
         self.pick_up(&tx, claims, &mut rep)?;
         self.move_players(&tx, &mut rep)?;
         let spawned = self.spawn(&tx)?;
-        tx.set(META_KEY, self.meta_json())?;
+        tx.set_json(META_KEY, &self.meta())?;
         tx.commit()?;
+        // What crossed a fence in this commit (and in the sweeps of
+        // expired loot since the last tick): one poll, one buffer.
+        if let Some(fences) = &mut self.fences {
+            rep.fences = fences.poll(db)?;
+        }
         // Expiry times from after the commit: never earlier than the store's.
         let now = Instant::now();
         rep.spawned = spawned.len() as u64;
@@ -566,7 +609,7 @@ impl World {
                 }
             }
             let start = self.arena.len();
-            write_player_json(&mut self.arena, p);
+            serde_json::to_writer(&mut self.arena, &p.doc()).map_err(|e| Error::World(format!("{}: {e}", p.key)))?;
             self.spans.push(start..self.arena.len());
         }
         let arena = &self.arena;
@@ -593,7 +636,8 @@ impl World {
             let ttl = Duration::from_millis(LOOT_TTL_MS.0 + self.rng.below(LOOT_TTL_MS.1 - LOOT_TTL_MS.0));
             let pos = random_pos(&mut self.rng, self.size);
             let start = self.arena.len();
-            write_item_json(&mut self.arena, kind, pos);
+            serde_json::to_writer(&mut self.arena, &ItemDoc { kind, pos })
+                .map_err(|e| Error::World(format!("item:{id}: {e}")))?;
             self.spans.push(start..self.arena.len());
             keys.push(item_key(id));
             spawned.push((id, kind, ttl));
@@ -659,45 +703,21 @@ fn look_for_loot(db: &Store, players: &[Player], first: usize, items: &HashMap<u
     Ok(seen)
 }
 
-// Writing to a String cannot fail: each `let _ =` below drops an `Ok(())`.
-
-fn write_player_json(out: &mut String, p: &Player) {
-    let _ = write!(out, r#"{{"name":"p{}","pos":"#, p.id);
-    write_pos(out, p.pos);
-    let _ = write!(out, r#","hp":{},"score":{}}}"#, p.hp, p.score);
+/// The JSON of a value this demo writes.
+fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::World(format!("writing a value: {e}")))
 }
 
-fn player_json(p: &Player) -> String {
-    let mut s = String::new();
-    write_player_json(&mut s, p);
-    s
-}
-
-fn write_item_json(out: &mut String, kind: Kind, pos: [f64; 3]) {
-    let _ = write!(out, r#"{{"kind":"{}","pos":"#, kind.name());
-    write_pos(out, pos);
-    out.push('}');
-}
-
-/// Writes `[x,y,z]` for a position of whole hundredths (see [`round2`]),
-/// printed from integers: it reads back as exactly as the float
-/// formatter's shortest digits would, for a fraction of their cost (they
-/// were most of the demo's own time in a tick).
-fn write_pos(out: &mut String, pos: [f64; 3]) {
-    for (a, v) in pos.into_iter().enumerate() {
-        out.push(if a == 0 { '[' } else { ',' });
-        let cents = (v * 100.0).round() as i64;
-        let sign = if cents < 0 { "-" } else { "" };
-        let cents = cents.unsigned_abs();
-        let _ = write!(out, "{sign}{}.{:02}", cents / 100, cents % 100);
+impl Player {
+    /// The player's value in the store.
+    pub fn doc(&self) -> PlayerDoc {
+        PlayerDoc {
+            name: format!("p{}", self.id),
+            pos: self.pos,
+            hp: self.hp,
+            score: self.score,
+        }
     }
-    out.push(']');
-}
-
-fn item_json(kind: Kind, pos: [f64; 3]) -> String {
-    let mut s = String::new();
-    write_item_json(&mut s, kind, pos);
-    s
 }
 
 #[cfg(test)]
@@ -716,24 +736,18 @@ mod tests {
                 hp: 42,
                 score: 7,
             };
-            let doc = player_json(&p);
-            assert_eq!(json::vec3(&doc, "pos"), Some(p.pos), "{doc}");
-            assert_eq!(json::int(&doc, "hp"), Some(42));
-            let item = item_json(Kind::Gem, p.pos);
-            assert_eq!(json::string(&item, "kind").and_then(Kind::parse), Some(Kind::Gem));
-            assert_eq!(json::vec3(&item, "pos"), Some(p.pos));
+            let doc = json(&p.doc()).unwrap();
+            assert_eq!(parse::<PlayerDoc>("k", doc.as_bytes()).unwrap(), p.doc(), "{doc}");
+            let item = json(&ItemDoc {
+                kind: Kind::Gem,
+                pos: p.pos,
+            })
+            .unwrap();
+            assert!(item.starts_with(r#"{"kind":"gem","pos":["#), "{item}");
+            assert_eq!(parse::<ItemDoc>("k", item.as_bytes()).unwrap().pos, p.pos);
         }
-    }
-
-    #[test]
-    fn positions_print_as_hundredths() {
-        let mut s = String::new();
-        write_pos(&mut s, [0.0, 523.1, round2(-0.5)]);
-        assert_eq!(s, "[0.00,523.10,-0.50]");
-        assert_eq!(
-            json::vec3(&format!(r#"{{"pos":{s}}}"#), "pos"),
-            Some([0.0, 523.1, -0.5])
-        );
+        assert!(parse::<ItemDoc>("k", br#"{"kind":"sword","pos":[1,2,3]}"#).is_err());
+        assert!(parse::<PlayerDoc>("k", br#"{"name":"p1","pos":[1,2],"hp":1,"score":0}"#).is_err());
     }
 
     #[test]
@@ -757,7 +771,7 @@ mod tests {
             player(3, [80.0, 80.0, 80.0]),
             player(4, [500.0, 500.0, 500.0]),
         ];
-        db.set_many(players.iter().map(|p| (p.key.clone(), player_json(p), None)))
+        db.set_many(players.iter().map(|p| (p.key.clone(), json(&p.doc()).unwrap(), None)))
             .unwrap();
         assert_eq!(crowds(&db, &players).unwrap(), [1, 2, 1, 0, 0]);
     }

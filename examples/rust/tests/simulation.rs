@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use game_server::args::{Config, Storage};
 use game_server::error::Error;
-use game_server::world::{self, Origin, TickReport, World};
+use game_server::fences::Shape;
+use game_server::world::{self, Origin, PlayerDoc, TickReport, World};
 use store::{Ops, Range, Store};
 
 fn small(threads: usize) -> Config {
@@ -19,6 +20,8 @@ fn small(threads: usize) -> Config {
         seed: 7,
         threads,
         reset: false,
+        fences: true,
+        svg: None,
     }
 }
 
@@ -65,8 +68,8 @@ fn twenty_ticks_in_memory_keep_the_invariants() {
         let stored = db.scan("", Range::all().lo("player:").hi("player;")).unwrap();
         assert_eq!(stored.len(), 200);
         for hit in &stored {
-            let pos = game_server::json::vec3(hit.value_str().unwrap(), "pos").unwrap();
-            assert!(inside(pos, cfg.size), "{hit:?}");
+            let doc: PlayerDoc = serde_json::from_slice(hit.value()).unwrap();
+            assert!(inside(doc.pos, cfg.size), "{hit:?}");
         }
         assert_eq!(world::check_players(&db, w.players(), 200).unwrap(), 200);
 
@@ -168,4 +171,55 @@ fn a_store_with_other_data_is_refused() {
         Err(Error::World(msg)) => assert!(msg.contains("world:meta"), "{msg}"),
         other => panic!("{other:?}"),
     }
+}
+
+/// How many (zone, player) pairs have the player inside the zone, by
+/// brute force over the positions.
+fn zone_members(shapes: &[Shape], players: &[game_server::world::Player]) -> i64 {
+    let mut n = 0;
+    for s in shapes {
+        if let Shape::Zone { min, max, .. } = s {
+            n += players
+                .iter()
+                .filter(|p| (0..2).all(|a| min[a] <= p.pos[a] && p.pos[a] <= max[a]))
+                .count() as i64;
+        }
+    }
+    n
+}
+
+#[test]
+fn fence_events_add_up_to_the_zones_members() {
+    let db = Store::open_in_memory().unwrap();
+    world::create_indexes(&db).unwrap();
+    let (mut w, _) = World::open(&db, &small(2)).unwrap();
+    let shapes = w.fences().unwrap().shapes().to_vec();
+    let before = zone_members(&shapes, w.players());
+    let (total, _) = run_ticks(&db, &mut w, 20);
+    let f = total.fences;
+    assert_eq!(f.lost, 0);
+    assert!(f.enters[0] > 0 && f.exits[0] > 0, "{f:?}");
+    assert!(f.enters[1] + f.exits[1] > 0, "the bosses met nobody: {f:?}");
+    // Every zone enter and exit was reported: the net count is the change
+    // in membership (a fence starts with the players inside it then).
+    let after = zone_members(&shapes, w.players());
+    assert_eq!(f.enters[0] as i64 - f.exits[0] as i64, after - before, "{f:?}");
+}
+
+#[test]
+fn without_fences_there_are_no_events_and_none_stay_defined() {
+    let db = Store::open_in_memory().unwrap();
+    world::create_indexes(&db).unwrap();
+    let (w, _) = World::open(&db, &small(1)).unwrap();
+    assert!(w.fences().is_some());
+    let cfg = Config {
+        fences: false,
+        ..small(1)
+    };
+    let (mut w, _) = World::open(&db, &cfg).unwrap(); // continues the world, dropping the fences
+    assert!(w.fences().is_none());
+    let (total, _) = run_ticks(&db, &mut w, 5);
+    assert_eq!(total.fences.total(), 0);
+    assert!(db.poll_events(0).unwrap().is_empty());
+    assert!(!db.drop_fence("zone:town").unwrap());
 }

@@ -64,12 +64,14 @@ pub const STORE_ERR_WOULD_DEADLOCK: store_status = -8;
 pub const STORE_ERR_IO: store_status = -9;
 /// A file or snapshot that is not a valid store.
 pub const STORE_ERR_CORRUPT: store_status = -10;
-/// File held by another store, transaction open, shrink running.
+/// File held by another store, transaction open at close.
 pub const STORE_ERR_BUSY: store_status = -11;
 /// A bug in the library, caught.
 pub const STORE_ERR_INTERNAL: store_status = -12;
 /// A key, value, batch or result over the store's limits.
 pub const STORE_ERR_LIMIT: store_status = -13;
+/// A caller's buffer cannot hold the result; the size needed is reported.
+pub const STORE_ERR_BUFFER_TOO_SMALL: store_status = -14;
 
 /// Default largest key, bytes.
 pub const STORE_DEFAULT_MAX_KEY_SIZE: i64 = 64 * 1024;
@@ -112,6 +114,10 @@ pub const STORE_MAX_DIMS: usize = 20;
 pub const STORE_MISSING: u32 = 0xFFFF_FFFF;
 /// Bytes before each hit's key in a result buffer.
 pub const STORE_HIT_HEADER: usize = 16;
+/// `store_ttl`, `store_ttl_many`: the key never expires.
+pub const STORE_TTL_NEVER: i64 = -1;
+/// `store_ttl_many`: the key is missing or expired.
+pub const STORE_TTL_MISSING: i64 = -2;
 
 /// Options for [`store_open`]. Fill with [`store_options_default`], then change.
 #[repr(C)]
@@ -167,6 +173,28 @@ pub struct store_kv {
     /// Time to live in milliseconds; <= 0: no expiry.
     pub ttl_ms: i64,
 }
+
+/// A fence over a fixed box (`store_create_fence_box`).
+pub const STORE_FENCE_BOX: i32 = 0;
+/// A fence within a radius of a fixed point (`store_create_fence_radius`).
+pub const STORE_FENCE_RADIUS: i32 = 1;
+/// A fence within a radius of a key's item, wherever it moves
+/// (`store_create_fence_roam`).
+pub const STORE_FENCE_ROAM: i32 = 2;
+/// An event's kind: the key came into the fence.
+pub const STORE_EVENT_ENTER: u8 = 1;
+/// An event's kind: the key left the fence.
+pub const STORE_EVENT_EXIT: u8 = 2;
+/// Events a database queues until polled, until `store_set_event_capacity`.
+pub const STORE_EVENT_CAPACITY_DEFAULT: usize = 65536;
+/// The largest capacity `store_set_event_capacity` takes.
+pub const STORE_EVENT_CAPACITY_MAX: usize = 16777216;
+/// Bytes before the first event of a `store_poll_events` buffer: `u32
+/// count, u64 lost`.
+pub const STORE_EVENTS_HEADER: usize = 12;
+/// Bytes of one event's header: `u8 kind, i64 time, u32 fence_len, u32
+/// key_len`; the fence name and the key follow.
+pub const STORE_EVENT_HEADER: usize = 17;
 
 unsafe extern "C" {
     /// The ABI version of the loaded library. Never fails, never blocks.
@@ -256,6 +284,47 @@ unsafe extern "C" {
     /// `keys` must be valid for `n` elements (or NULL with 0), each key
     /// valid for its length; `out` NULL or writable.
     pub fn store_get_many(h: store_t, keys: *const store_kv, n: usize, out: *mut store_bytes) -> store_status;
+
+    /// Copies the value under the key into `buf` (`cap` bytes) and writes
+    /// its length to `*val_len`; `STORE_ERR_BUFFER_TOO_SMALL` (nothing
+    /// written, `*val_len` the size needed) when it does not fit.
+    ///
+    /// # Safety
+    /// `k` must be valid for `kl` bytes (or NULL with 0), `buf` valid for
+    /// `cap` bytes of writes (or NULL with 0), `val_len` a valid pointer.
+    pub fn store_get_into(
+        h: store_t,
+        k: *const u8,
+        kl: usize,
+        buf: *mut u8,
+        cap: usize,
+        val_len: *mut usize,
+    ) -> store_status;
+
+    /// `store_get_many` into `buf` (`cap` bytes); `*len` gets the size of
+    /// the result, needed or written.
+    ///
+    /// # Safety
+    /// `keys` must be valid for `n` elements (or NULL with 0), each key
+    /// pointing at valid bytes; `buf` valid for `cap` bytes of writes (or
+    /// NULL with 0); `len` a valid pointer.
+    pub fn store_get_many_into(
+        h: store_t,
+        keys: *const store_kv,
+        n: usize,
+        buf: *mut u8,
+        cap: usize,
+        len: *mut usize,
+    ) -> store_status;
+
+    /// The TTLs of `n` keys in milliseconds into `ttl_ms[0..n]`:
+    /// [`STORE_TTL_NEVER`] for no expiry, [`STORE_TTL_MISSING`] for a
+    /// missing key.
+    ///
+    /// # Safety
+    /// `keys` must be valid for `n` elements (or NULL with 0), each key
+    /// pointing at valid bytes; `ttl_ms` valid for `n` writes (or NULL with 0).
+    pub fn store_ttl_many(h: store_t, keys: *const store_kv, n: usize, ttl_ms: *mut i64) -> store_status;
 
     /// Removes the keys that are there in one transaction; `*deleted` gets
     /// how many.
@@ -466,4 +535,314 @@ unsafe extern "C" {
     /// # Safety
     /// `path` must be NULL or NUL-terminated.
     pub fn store_load(db: store_t, path: *const c_char) -> store_status;
+
+    /// Defines a fence over the items of a spatial index that touch the
+    /// box `min..max` (`dims` values each); `pattern` NULL or `""` means
+    /// every key.
+    ///
+    /// # Safety
+    /// `name`, `index` and `pattern` must be NULL or NUL-terminated; `min`
+    /// and `max` NULL or valid for `dims` doubles.
+    pub fn store_create_fence_box(
+        db: store_t,
+        name: *const c_char,
+        index: *const c_char,
+        pattern: *const c_char,
+        min: *const f64,
+        max: *const f64,
+        dims: usize,
+    ) -> store_status;
+
+    /// Defines a fence over the items within `radius` of `center`.
+    ///
+    /// # Safety
+    /// As [`store_create_fence_box`]; `center` NULL or valid for `dims`
+    /// doubles.
+    pub fn store_create_fence_radius(
+        db: store_t,
+        name: *const c_char,
+        index: *const c_char,
+        pattern: *const c_char,
+        center: *const f64,
+        dims: usize,
+        radius: f64,
+    ) -> store_status;
+
+    /// Defines a roaming fence over the items within `radius` of the item
+    /// under `key`, following it.
+    ///
+    /// # Safety
+    /// As [`store_create_fence_box`]; `key` NULL (with `key_len` 0) or
+    /// valid for `key_len` bytes.
+    pub fn store_create_fence_roam(
+        db: store_t,
+        name: *const c_char,
+        index: *const c_char,
+        pattern: *const c_char,
+        key: *const u8,
+        key_len: usize,
+        radius: f64,
+    ) -> store_status;
+
+    /// Removes a fence; `STORE_NOT_FOUND` if there is none of that name.
+    ///
+    /// # Safety
+    /// `name` must be NULL or NUL-terminated.
+    pub fn store_drop_fence(db: store_t, name: *const c_char) -> store_status;
+
+    /// Takes up to `max` (0: all) of the oldest queued fence events into
+    /// one buffer: `u32 count, u64 lost`, then per event `u8 kind, i64
+    /// time_ns, u32 fence_len, u32 key_len`, the fence name, the key.
+    ///
+    /// # Safety
+    /// `out` must be NULL or writable.
+    pub fn store_poll_events(db: store_t, max: usize, out: *mut store_bytes) -> store_status;
+
+    /// Sets how many events the database queues until polled.
+    ///
+    /// # Safety
+    /// Always safe: any handle value is checked.
+    pub fn store_set_event_capacity(db: store_t, capacity: usize) -> store_status;
+}
+
+// ---- Query options, field updates, index listing (issue 14) ----------------
+
+/// Query option flag: hits carry `val_len` 0 and no value bytes.
+pub const STORE_QUERY_KEYS_ONLY: u32 = 2;
+/// Query option flag: the buffer holds only each query's u32 count.
+pub const STORE_QUERY_COUNT_ONLY: u32 = 4;
+/// `store_scan` flag: `lo` is a prefix and `hi` must be NULL.
+pub const STORE_SCAN_PREFIX: i32 = 8;
+/// Condition: the field is the number `min`.
+pub const STORE_WHERE_EQ: i32 = 0;
+/// Condition: the field is a number in `[min, max]`.
+pub const STORE_WHERE_RANGE: i32 = 1;
+/// Condition: the field is the string `str`.
+pub const STORE_WHERE_STR_EQ: i32 = 2;
+/// Condition: the field is a string in `[str, str_max]`, bytewise.
+pub const STORE_WHERE_STR_RANGE: i32 = 3;
+/// Condition: the field is there.
+pub const STORE_WHERE_EXISTS: i32 = 4;
+/// Field update: set the field to `val` (JSON text).
+pub const STORE_FIELD_SET: i32 = 0;
+/// Field update: add `delta` to the number there.
+pub const STORE_FIELD_INCR: i32 = 1;
+/// Field update: remove the field.
+pub const STORE_FIELD_DELETE: i32 = 2;
+/// The kind `store_indexes` reports for a spatial index.
+pub const STORE_INDEX_SPATIAL: i32 = 100;
+
+/// One condition on a field of a JSON value (see `store.h`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct store_where {
+    /// gjson path, NUL-terminated.
+    pub path: *const c_char,
+    /// `STORE_WHERE_*`.
+    pub op: i32,
+    /// Number bound (or the number, for `STORE_WHERE_EQ`).
+    pub min: f64,
+    /// Number bound.
+    pub max: f64,
+    /// String (low bound).
+    pub str: *const u8,
+    /// Its length.
+    pub str_len: usize,
+    /// String high bound.
+    pub str_max: *const u8,
+    /// Its length.
+    pub str_max_len: usize,
+}
+
+/// Options of the `_ex` queries (see `store.h`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct store_query_opts {
+    /// `STORE_QUERY_*` (and `STORE_SCAN_DESC` for `store_scan_ex`).
+    pub flags: u32,
+    /// Key pattern, NUL-terminated, or NULL for any key.
+    pub match_: *const c_char,
+    /// `where_len` conditions, all must hold.
+    pub where_: *const store_where,
+    /// The number of conditions.
+    pub where_len: usize,
+}
+
+/// One change of [`store_update_fields`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct store_field_update {
+    /// Key bytes.
+    pub key: *const u8,
+    /// Key length.
+    pub key_len: usize,
+    /// sjson path, NUL-terminated.
+    pub path: *const c_char,
+    /// `STORE_FIELD_*`.
+    pub op: i32,
+    /// `STORE_FIELD_SET`: the new value as JSON text.
+    pub val: *const u8,
+    /// Its length.
+    pub val_len: usize,
+    /// `STORE_FIELD_INCR`: what to add.
+    pub delta: f64,
+}
+
+unsafe extern "C" {
+    /// [`store_scan`] with query options (`opts` may be NULL).
+    ///
+    /// # Safety
+    /// As [`store_scan`]; `opts` NULL or pointing to a valid
+    /// `store_query_opts` whose pointers are valid as `store.h` says.
+    pub fn store_scan_ex(
+        h: store_t,
+        index: *const c_char,
+        lo: *const u8,
+        lol: usize,
+        hi: *const u8,
+        hil: usize,
+        flags: i32,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_intersects`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_intersects`]; `opts` as in [`store_scan_ex`].
+    pub fn store_intersects_ex(
+        h: store_t,
+        index: *const c_char,
+        min: *const f64,
+        max: *const f64,
+        dims: usize,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_within`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_within`]; `opts` as in [`store_scan_ex`].
+    pub fn store_within_ex(
+        h: store_t,
+        index: *const c_char,
+        min: *const f64,
+        max: *const f64,
+        dims: usize,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_nearby`] with query options: the k nearest items that pass.
+    ///
+    /// # Safety
+    /// As [`store_nearby`]; `opts` as in [`store_scan_ex`].
+    pub fn store_nearby_ex(
+        h: store_t,
+        index: *const c_char,
+        point: *const f64,
+        dims: usize,
+        k: usize,
+        max_dist: f64,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_intersects_many`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_intersects_many`]; `opts` as in [`store_scan_ex`].
+    pub fn store_intersects_many_ex(
+        h: store_t,
+        index: *const c_char,
+        mins: *const f64,
+        maxs: *const f64,
+        dims: usize,
+        nboxes: usize,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_within_many`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_within_many`]; `opts` as in [`store_scan_ex`].
+    pub fn store_within_many_ex(
+        h: store_t,
+        index: *const c_char,
+        mins: *const f64,
+        maxs: *const f64,
+        dims: usize,
+        nboxes: usize,
+        limit: usize,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// [`store_nearby_many`] with query options.
+    ///
+    /// # Safety
+    /// As [`store_nearby_many`]; `opts` as in [`store_scan_ex`].
+    pub fn store_nearby_many_ex(
+        h: store_t,
+        index: *const c_char,
+        points: *const f64,
+        dims: usize,
+        npoints: usize,
+        k: usize,
+        max_dist: f64,
+        opts: *const store_query_opts,
+        out: *mut store_bytes,
+    ) -> store_status;
+
+    /// Sets the field at `path` of the JSON value under the key to `json`.
+    ///
+    /// # Safety
+    /// `k` valid for `kl` bytes (or NULL with 0), `path` NULL or
+    /// NUL-terminated, `json` valid for `json_len` bytes (or NULL with 0).
+    pub fn store_set_field(
+        h: store_t,
+        k: *const u8,
+        kl: usize,
+        path: *const c_char,
+        json: *const u8,
+        json_len: usize,
+    ) -> store_status;
+
+    /// Adds `delta` to the number at `path`; the new number goes to `*out`.
+    ///
+    /// # Safety
+    /// As [`store_set_field`]; `out` NULL or writable.
+    pub fn store_incr_field(
+        h: store_t,
+        k: *const u8,
+        kl: usize,
+        path: *const c_char,
+        delta: f64,
+        out: *mut f64,
+    ) -> store_status;
+
+    /// Removes the field at `path`.
+    ///
+    /// # Safety
+    /// As [`store_set_field`].
+    pub fn store_delete_field(h: store_t, k: *const u8, kl: usize, path: *const c_char) -> store_status;
+
+    /// Applies `n` field updates in one transaction, all or none.
+    ///
+    /// # Safety
+    /// `ups` NULL (with `n` 0) or valid for `n` items whose pointers are
+    /// valid as [`store_set_field`] says.
+    pub fn store_update_fields(h: store_t, ups: *const store_field_update, n: usize) -> store_status;
+
+    /// Returns every index definition in one buffer (see `store.h`).
+    ///
+    /// # Safety
+    /// `out` NULL or writable.
+    pub fn store_indexes(h: store_t, out: *mut store_bytes) -> store_status;
 }

@@ -31,12 +31,24 @@ int main(void) {
     C(STORE_ABI_VERSION) C(STORE_OK) C(STORE_NOT_FOUND) C(STORE_ERR_INVALID_ARG) C(STORE_ERR_BAD_HANDLE)
     C(STORE_ERR_CLOSED) C(STORE_ERR_TX_READ_ONLY) C(STORE_ERR_TX_CLOSED) C(STORE_ERR_INDEX_EXISTS)
     C(STORE_ERR_NO_INDEX) C(STORE_ERR_WOULD_DEADLOCK) C(STORE_ERR_IO) C(STORE_ERR_CORRUPT)
-    C(STORE_ERR_BUSY) C(STORE_ERR_INTERNAL) C(STORE_SYNC_NEVER) C(STORE_SYNC_EVERY_SECOND)
+    C(STORE_ERR_BUSY) C(STORE_ERR_INTERNAL) C(STORE_ERR_BUFFER_TOO_SMALL) C(STORE_SYNC_NEVER) C(STORE_SYNC_EVERY_SECOND)
     C(STORE_SYNC_ALWAYS) C(STORE_INDEX_STRING) C(STORE_INDEX_BINARY) C(STORE_INDEX_INT)
     C(STORE_INDEX_UINT) C(STORE_INDEX_FLOAT) C(STORE_INDEX_JSON) C(STORE_INDEX_JSON_CASE_SENSITIVE)
     C(STORE_SCAN_DESC) C(STORE_MAX_DIMS) C(STORE_MISSING) C(STORE_HIT_HEADER)
     C(STORE_ERR_LIMIT) C(STORE_DEFAULT_MAX_KEY_SIZE) C(STORE_DEFAULT_MAX_VALUE_SIZE)
     C(STORE_DEFAULT_MAX_RESULT_SIZE) C(STORE_DEFAULT_MAX_BATCH_ITEMS)
+    C(STORE_TTL_NEVER) C(STORE_TTL_MISSING)
+    S(store_where) O(store_where, path) O(store_where, op) O(store_where, min) O(store_where, max)
+    O(store_where, str) O(store_where, str_len) O(store_where, str_max) O(store_where, str_max_len)
+    S(store_query_opts) O(store_query_opts, flags) O(store_query_opts, match) O(store_query_opts, where)
+    O(store_query_opts, where_len)
+    S(store_field_update) O(store_field_update, key) O(store_field_update, key_len) O(store_field_update, path)
+    O(store_field_update, op) O(store_field_update, val) O(store_field_update, val_len) O(store_field_update, delta)
+    C(STORE_QUERY_KEYS_ONLY) C(STORE_QUERY_COUNT_ONLY) C(STORE_SCAN_PREFIX) C(STORE_WHERE_EQ) C(STORE_WHERE_RANGE)
+    C(STORE_WHERE_STR_EQ) C(STORE_WHERE_STR_RANGE) C(STORE_WHERE_EXISTS) C(STORE_FIELD_SET) C(STORE_FIELD_INCR)
+    C(STORE_FIELD_DELETE) C(STORE_INDEX_SPATIAL)
+    C(STORE_FENCE_BOX) C(STORE_FENCE_RADIUS) C(STORE_FENCE_ROAM) C(STORE_EVENT_ENTER) C(STORE_EVENT_EXIT)
+    C(STORE_EVENT_CAPACITY_DEFAULT) C(STORE_EVENT_CAPACITY_MAX) C(STORE_EVENTS_HEADER) C(STORE_EVENT_HEADER)
     return 0;
 }
 "#;
@@ -113,6 +125,7 @@ fn layouts_and_constants_match_store_h() {
         format!("const STORE_ERR_CORRUPT {}", STORE_ERR_CORRUPT),
         format!("const STORE_ERR_BUSY {}", STORE_ERR_BUSY),
         format!("const STORE_ERR_INTERNAL {}", STORE_ERR_INTERNAL),
+        format!("const STORE_ERR_BUFFER_TOO_SMALL {}", STORE_ERR_BUFFER_TOO_SMALL),
         format!("const STORE_SYNC_NEVER {}", STORE_SYNC_NEVER),
         format!("const STORE_SYNC_EVERY_SECOND {}", STORE_SYNC_EVERY_SECOND),
         format!("const STORE_SYNC_ALWAYS {}", STORE_SYNC_ALWAYS),
@@ -132,6 +145,54 @@ fn layouts_and_constants_match_store_h() {
         format!("const STORE_DEFAULT_MAX_VALUE_SIZE {}", STORE_DEFAULT_MAX_VALUE_SIZE),
         format!("const STORE_DEFAULT_MAX_RESULT_SIZE {}", STORE_DEFAULT_MAX_RESULT_SIZE),
         format!("const STORE_DEFAULT_MAX_BATCH_ITEMS {}", STORE_DEFAULT_MAX_BATCH_ITEMS),
+        format!("const STORE_TTL_NEVER {}", STORE_TTL_NEVER),
+        format!("const STORE_TTL_MISSING {}", STORE_TTL_MISSING),
+        format!("size store_where {}", size_of::<store_where>()),
+        format!("align store_where {}", align_of::<store_where>()),
+        format!("offset store_where.path {}", offset_of!(store_where, path)),
+        format!("offset store_where.op {}", offset_of!(store_where, op)),
+        format!("offset store_where.min {}", offset_of!(store_where, min)),
+        format!("offset store_where.max {}", offset_of!(store_where, max)),
+        format!("offset store_where.str {}", offset_of!(store_where, str)),
+        format!("offset store_where.str_len {}", offset_of!(store_where, str_len)),
+        format!("offset store_where.str_max {}", offset_of!(store_where, str_max)),
+        format!("offset store_where.str_max_len {}", offset_of!(store_where, str_max_len)),
+        format!("size store_query_opts {}", size_of::<store_query_opts>()),
+        format!("align store_query_opts {}", align_of::<store_query_opts>()),
+        format!("offset store_query_opts.flags {}", offset_of!(store_query_opts, flags)),
+        format!("offset store_query_opts.match {}", offset_of!(store_query_opts, match_)),
+        format!("offset store_query_opts.where {}", offset_of!(store_query_opts, where_)),
+        format!("offset store_query_opts.where_len {}", offset_of!(store_query_opts, where_len)),
+        format!("size store_field_update {}", size_of::<store_field_update>()),
+        format!("align store_field_update {}", align_of::<store_field_update>()),
+        format!("offset store_field_update.key {}", offset_of!(store_field_update, key)),
+        format!("offset store_field_update.key_len {}", offset_of!(store_field_update, key_len)),
+        format!("offset store_field_update.path {}", offset_of!(store_field_update, path)),
+        format!("offset store_field_update.op {}", offset_of!(store_field_update, op)),
+        format!("offset store_field_update.val {}", offset_of!(store_field_update, val)),
+        format!("offset store_field_update.val_len {}", offset_of!(store_field_update, val_len)),
+        format!("offset store_field_update.delta {}", offset_of!(store_field_update, delta)),
+        format!("const STORE_QUERY_KEYS_ONLY {}", STORE_QUERY_KEYS_ONLY),
+        format!("const STORE_QUERY_COUNT_ONLY {}", STORE_QUERY_COUNT_ONLY),
+        format!("const STORE_SCAN_PREFIX {}", STORE_SCAN_PREFIX),
+        format!("const STORE_WHERE_EQ {}", STORE_WHERE_EQ),
+        format!("const STORE_WHERE_RANGE {}", STORE_WHERE_RANGE),
+        format!("const STORE_WHERE_STR_EQ {}", STORE_WHERE_STR_EQ),
+        format!("const STORE_WHERE_STR_RANGE {}", STORE_WHERE_STR_RANGE),
+        format!("const STORE_WHERE_EXISTS {}", STORE_WHERE_EXISTS),
+        format!("const STORE_FIELD_SET {}", STORE_FIELD_SET),
+        format!("const STORE_FIELD_INCR {}", STORE_FIELD_INCR),
+        format!("const STORE_FIELD_DELETE {}", STORE_FIELD_DELETE),
+        format!("const STORE_INDEX_SPATIAL {}", STORE_INDEX_SPATIAL),
+        format!("const STORE_FENCE_BOX {}", STORE_FENCE_BOX),
+        format!("const STORE_FENCE_RADIUS {}", STORE_FENCE_RADIUS),
+        format!("const STORE_FENCE_ROAM {}", STORE_FENCE_ROAM),
+        format!("const STORE_EVENT_ENTER {}", STORE_EVENT_ENTER),
+        format!("const STORE_EVENT_EXIT {}", STORE_EVENT_EXIT),
+        format!("const STORE_EVENT_CAPACITY_DEFAULT {}", STORE_EVENT_CAPACITY_DEFAULT),
+        format!("const STORE_EVENT_CAPACITY_MAX {}", STORE_EVENT_CAPACITY_MAX),
+        format!("const STORE_EVENTS_HEADER {}", STORE_EVENTS_HEADER),
+        format!("const STORE_EVENT_HEADER {}", STORE_EVENT_HEADER),
     ];
     let c = c_facts();
     assert_eq!(rust, c, "Rust declarations and store.h disagree");

@@ -8,8 +8,9 @@ use store_sys as sys;
 
 /// Bytes the library returned (a value from [`Ops::get`](crate::Ops::get)).
 ///
-/// It owns the library's `store_bytes` and frees it with
-/// `store_bytes_free` when dropped; it derefs to `[u8]` without copying.
+/// It owns its buffer: either the library's `store_bytes`, freed with
+/// `store_bytes_free` when dropped, or memory of this crate's that the
+/// library wrote into (`store_get_into`). It derefs to `[u8]` without copying.
 ///
 /// ```
 /// use store::{Ops, Store};
@@ -21,12 +22,19 @@ use store_sys as sys;
 /// assert!(v.starts_with(b"he")); // any [u8] method
 /// ```
 pub struct Bytes {
-    raw: sys::store_bytes,
+    repr: Repr,
 }
 
-// SAFETY: Bytes is the only owner of a malloc'd buffer that nothing else
-// references; reading it from several threads is fine and the library's
-// store_bytes_free may be called from any thread.
+enum Repr {
+    /// A buffer the library allocated: freed with `store_bytes_free`.
+    Lib(sys::store_bytes),
+    /// Bytes the library wrote into memory this crate allocated.
+    Owned(Vec<u8>),
+}
+
+// SAFETY: Bytes is the only owner of its buffer (a malloc'd one that nothing
+// else references, or a Vec); reading it from several threads is fine and
+// the library's store_bytes_free may be called from any thread.
 unsafe impl Send for Bytes {}
 // SAFETY: as above; &Bytes only allows reads.
 unsafe impl Sync for Bytes {}
@@ -35,11 +43,16 @@ impl Bytes {
     /// Takes ownership of a buffer the library filled in. A NULL pointer
     /// (never returned on success) is treated as empty.
     pub(crate) fn from_raw(raw: sys::store_bytes) -> Bytes {
-        Bytes { raw }
+        Bytes { repr: Repr::Lib(raw) }
+    }
+
+    /// Wraps bytes the library wrote into the crate's own memory.
+    pub(crate) fn from_vec(v: Vec<u8>) -> Bytes {
+        Bytes { repr: Repr::Owned(v) }
     }
 
     pub(crate) fn is_null(&self) -> bool {
-        self.raw.ptr.is_null()
+        matches!(&self.repr, Repr::Lib(raw) if raw.ptr.is_null())
     }
 
     /// The bytes, borrowed from the buffer.
@@ -51,12 +64,13 @@ impl Bytes {
     /// assert_eq!(db.get("k").unwrap().unwrap().as_bytes(), &[0, 1, 2]);
     /// ```
     pub fn as_bytes(&self) -> &[u8] {
-        if self.raw.ptr.is_null() {
-            return &[];
+        match &self.repr {
+            Repr::Owned(v) => v,
+            Repr::Lib(raw) if raw.ptr.is_null() => &[],
+            // SAFETY: the library returned ptr with len readable bytes; we
+            // own the buffer until Drop, and the slice borrows self.
+            Repr::Lib(raw) => unsafe { std::slice::from_raw_parts(raw.ptr, raw.len) },
         }
-        // SAFETY: the library returned ptr with len readable bytes; we own
-        // the buffer until Drop, and the slice borrows self.
-        unsafe { std::slice::from_raw_parts(self.raw.ptr, self.raw.len) }
     }
 
     /// The bytes as UTF-8 text, borrowed.
@@ -70,13 +84,32 @@ impl Bytes {
     pub fn as_str(&self) -> Result<&str, Utf8Error> {
         std::str::from_utf8(self.as_bytes())
     }
+
+    /// The bytes as a `Vec`, without a copy when they are already in
+    /// memory this crate owns (as a value from [`Ops::get`](crate::Ops::get) is).
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// # let db = Store::open_in_memory().unwrap();
+    /// db.set("k", "v").unwrap();
+    /// let v: Vec<u8> = db.get("k").unwrap().unwrap().into_vec();
+    /// assert_eq!(v, b"v");
+    /// ```
+    pub fn into_vec(mut self) -> Vec<u8> {
+        match &mut self.repr {
+            Repr::Owned(v) => std::mem::take(v),
+            Repr::Lib(_) => self.as_bytes().to_vec(),
+        }
+    }
 }
 
 impl Drop for Bytes {
     fn drop(&mut self) {
-        // SAFETY: raw is a store_bytes the library returned (or zeroed);
-        // store_bytes_free is NULL-safe and zeroes it, so it runs once.
-        unsafe { sys::store_bytes_free(&mut self.raw) };
+        if let Repr::Lib(raw) = &mut self.repr {
+            // SAFETY: raw is a store_bytes the library returned (or zeroed);
+            // store_bytes_free is NULL-safe and zeroes it, so it runs once.
+            unsafe { sys::store_bytes_free(raw) };
+        }
     }
 }
 

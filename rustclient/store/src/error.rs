@@ -56,9 +56,13 @@ pub enum Error {
     Io(String),
     /// `STORE_ERR_CORRUPT`: a file or snapshot that is not a valid store.
     Corrupt(String),
-    /// `STORE_ERR_BUSY`: file held by another store, transaction open,
-    /// shrink running.
+    /// `STORE_ERR_BUSY`: file held by another store, transaction open at
+    /// close.
     Busy(String),
+    /// `STORE_ERR_BUFFER_TOO_SMALL`: a buffer given to the library could not
+    /// hold the result. The crate's own calls grow their buffers and retry,
+    /// so only a caller of the raw `sys` functions meets it.
+    BufferTooSmall(String),
     /// `STORE_ERR_INTERNAL`, or a result buffer this crate could not parse:
     /// a bug in the library or in this crate.
     Internal(String),
@@ -113,6 +117,7 @@ impl Error {
             Error::Busy(_) => sys::STORE_ERR_BUSY,
             Error::Internal(_) => sys::STORE_ERR_INTERNAL,
             Error::Limit(_) => sys::STORE_ERR_LIMIT,
+            Error::BufferTooSmall(_) => sys::STORE_ERR_BUFFER_TOO_SMALL,
             Error::Unknown { status, .. } => *status,
             _ => return None,
         })
@@ -136,6 +141,7 @@ impl Error {
             sys::STORE_ERR_BUSY => Error::Busy(message),
             sys::STORE_ERR_INTERNAL => Error::Internal(message),
             sys::STORE_ERR_LIMIT => Error::Limit(message),
+            sys::STORE_ERR_BUFFER_TOO_SMALL => Error::BufferTooSmall(message),
             status => Error::Unknown { status, message },
         }
     }
@@ -209,7 +215,8 @@ impl fmt::Display for Error {
             | Error::Corrupt(m)
             | Error::Busy(m)
             | Error::Internal(m)
-            | Error::Limit(m) => {
+            | Error::Limit(m)
+            | Error::BufferTooSmall(m) => {
                 let name = self.status().map_or("", status_name);
                 if m.is_empty() { f.write_str(name) } else { write!(f, "{m} ({name})") }
             }

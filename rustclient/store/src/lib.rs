@@ -41,8 +41,11 @@
 mod batch;
 mod bytes;
 mod error;
+mod fence;
 mod geometry;
 mod ops;
+mod read;
+mod query;
 mod results;
 mod store;
 mod tx;
@@ -50,8 +53,10 @@ mod tx;
 pub use crate::batch::{Batch, BatchIter, Pair, Pairs, PairsIter, QueryHits};
 pub use crate::bytes::Bytes;
 pub use crate::error::{Error, Result, status_name};
+pub use crate::fence::{Event, EventKind, Events, EventsIter};
 pub use crate::geometry::{MAX_DIMS, Point, Rect};
 pub use crate::ops::{Ops, Order, Range, Ttl};
+pub use crate::query::{FieldUpdate, Filter, IndexInfo, IndexType};
 pub use crate::results::{Entry, Hit, Hits, HitsIter, Values, ValuesIter};
 pub use crate::store::{IndexKind, Options, Store, SyncPolicy};
 pub use crate::tx::Tx;
@@ -79,6 +84,7 @@ mod tests {
         assert_send_sync::<Batch>();
         assert_send_sync::<Pairs>();
         assert_send_sync::<Error>();
+        assert_send_sync::<Events>();
     }
 }
 

@@ -10,6 +10,7 @@ use crate::bytes::Bytes;
 use crate::error::{Error, Result, check, check_ok};
 use crate::geometry::{Point, Rect};
 use crate::batch::{Batch, Pairs};
+use crate::query::{FieldUpdate, Filter, IndexInfo, RawFilter, decode_indexes, update_fields};
 use crate::results::{Hits, Values};
 
 /// A real, readable pointer for an empty slice: the C API reads NULL as
@@ -134,6 +135,7 @@ pub struct Range<'a> {
     hi: Option<&'a [u8]>,
     order: Order,
     limit: usize,
+    prefix: bool,
 }
 
 impl<'a> Range<'a> {
@@ -144,6 +146,27 @@ impl<'a> Range<'a> {
     /// ```
     pub fn all() -> Range<'a> {
         Range::default()
+    }
+
+    /// Every item whose key (index `""`) or indexed value starts with `p`,
+    /// in the index's terms: bytewise for the keys and the binary and
+    /// case-sensitive JSON kinds, ASCII case-insensitively for the string
+    /// and JSON kinds (for the JSON kinds, the values that are strings at
+    /// the index's path). The numeric kinds refuse a prefix, and a prefix
+    /// range takes no [`hi`](Range::hi) ([`Error::InvalidArg`]).
+    ///
+    /// ```
+    /// # use store::{Ops, Range, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// for k in ["region:a", "region:b", "region;", "regio"] {
+    ///     db.set(k, "").unwrap();
+    /// }
+    /// let hits = db.scan("", Range::prefix("region:")).unwrap();
+    /// let keys: Vec<_> = hits.iter().map(|h| h.key_str().unwrap()).collect();
+    /// assert_eq!(keys, ["region:a", "region:b"]);
+    /// ```
+    pub fn prefix<B: AsRef<[u8]> + ?Sized>(p: &'a B) -> Range<'a> {
+        Range { lo: Some(p.as_ref()), prefix: true, ..Range::default() }
     }
 
     /// Sets the inclusive low bound.
@@ -286,19 +309,26 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(db.get("k").unwrap().unwrap(), "v");
     /// ```
     fn get(&self, key: impl AsRef<[u8]>) -> Result<Option<Bytes>> {
-        let (k, kl) = raw_parts(key.as_ref());
-        let h = self.raw_handle();
-        let mut raw = sys::store_bytes::default();
-        // SAFETY: k is valid for kl bytes and raw is a live store_bytes.
-        let status = unsafe { sys::store_get(h, k, kl, &mut raw) };
-        let bytes = Bytes::from_raw(raw);
-        if !check(status)? {
-            return Ok(None);
-        }
-        if bytes.is_null() {
-            return Err(Error::Internal("store_get succeeded without a buffer".into()));
-        }
-        Ok(Some(bytes))
+        crate::read::get(self.raw_handle(), key.as_ref())
+    }
+
+    /// Reads the value under `key` into `buf`, replacing what it held, and
+    /// returns whether the key was there (`buf` is left empty if not). The
+    /// library writes straight into `buf`, which grows when it is too
+    /// small: reusing one buffer makes a read allocate nothing.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("k", "value").unwrap();
+    /// let mut buf = Vec::new();
+    /// assert!(db.get_into("k", &mut buf).unwrap());
+    /// assert_eq!(buf, b"value");
+    /// assert!(!db.get_into("missing", &mut buf).unwrap());
+    /// assert!(buf.is_empty());
+    /// ```
+    fn get_into(&self, key: impl AsRef<[u8]>, buf: &mut Vec<u8>) -> Result<bool> {
+        crate::read::get_into(self.raw_handle(), key.as_ref(), buf)
     }
 
     /// Removes `key`; returns whether it was there.
@@ -337,6 +367,42 @@ pub trait Ops: private::Sealed {
             Ok(ms) => Ttl::Expires(Duration::from_millis(ms)),
             Err(_) => Ttl::Never, // -1
         }))
+    }
+
+    /// The TTL of each key, in order, in one read of the store: as
+    /// [`ttl`](Ops::ttl) key by key.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use store::{Ops, Store, Ttl};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("a", "v").unwrap();
+    /// db.set_with_ttl("b", "v", Duration::from_secs(60)).unwrap();
+    /// let ttls = db.ttl_many(["a", "b", "c"]).unwrap();
+    /// assert_eq!(ttls[0], Some(Ttl::Never));
+    /// assert!(matches!(ttls[1], Some(Ttl::Expires(_))));
+    /// assert_eq!(ttls[2], None);
+    /// ```
+    fn ttl_many<I, K>(&self, keys: I) -> Result<Vec<Option<Ttl>>>
+    where
+        I: IntoIterator<Item = K>,
+        K: AsRef<[u8]>,
+    {
+        let keys: Vec<K> = keys.into_iter().collect();
+        let kvs = key_items(&keys);
+        let mut ms = vec![0i64; kvs.len()];
+        // SAFETY: kvs holds kvs.len() items whose key pointers borrow `keys`,
+        // which outlives the call; ms has room for kvs.len() values.
+        check_ok(unsafe { sys::store_ttl_many(self.raw_handle(), kvs.as_ptr(), kvs.len(), ms.as_mut_ptr()) })?;
+        ms.into_iter()
+            .map(|ms| match ms {
+                sys::STORE_TTL_MISSING => Ok(None),
+                sys::STORE_TTL_NEVER => Ok(Some(Ttl::Never)),
+                ms => u64::try_from(ms)
+                    .map(|ms| Some(Ttl::Expires(Duration::from_millis(ms))))
+                    .map_err(|_| Error::Internal(format!("store_ttl_many gave a TTL of {ms} ms"))),
+            })
+            .collect()
     }
 
     /// Writes every `(key, value, ttl)` item in one transaction, all or
@@ -433,20 +499,7 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(young.first().unwrap().key(), b"user:bob");
     /// ```
     fn scan(&self, index: &str, range: Range<'_>) -> Result<Hits> {
-        let index = c_string(index)?;
-        let (lo, lol) = range.lo.map_or((std::ptr::null(), 0), raw_parts);
-        let (hi, hil) = range.hi.map_or((std::ptr::null(), 0), raw_parts);
-        let flags = match range.order {
-            Order::Ascending => 0,
-            Order::Descending => sys::STORE_SCAN_DESC,
-        };
-        let h = self.raw_handle();
-        // SAFETY: index is NUL-terminated; lo/hi are NULL (open) or valid
-        // for their lengths; out is a live store_bytes.
-        let bytes = with_buffer(|out| unsafe {
-            sys::store_scan(h, index.as_ptr(), lo, lol, hi, hil, flags, range.limit, out)
-        })?;
-        Hits::new(bytes)
+        scan_raw(self.raw_handle(), index, range, None)
     }
 
     /// The items of a spatial index whose box touches `rect`, at most
@@ -462,7 +515,7 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(hits.len(), 1);
     /// ```
     fn intersects(&self, index: &str, rect: &Rect, limit: usize) -> Result<Hits> {
-        box_query(self.raw_handle(), index, rect, limit, sys::store_intersects)
+        box_query(self.raw_handle(), index, rect, limit, None, sys::store_intersects_ex)
     }
 
     /// The items of a spatial index that lie wholly inside `rect`.
@@ -478,7 +531,7 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(db.within("area", &r, 0).unwrap().first().unwrap().key(), b"area:small");
     /// ```
     fn within(&self, index: &str, rect: &Rect, limit: usize) -> Result<Hits> {
-        box_query(self.raw_handle(), index, rect, limit, sys::store_within)
+        box_query(self.raw_handle(), index, rect, limit, None, sys::store_within_ex)
     }
 
     /// The items of a spatial index nearest to `point`, nearest first,
@@ -499,16 +552,7 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(hits.first().unwrap().distance(), 1.0);
     /// ```
     fn nearby(&self, index: &str, point: &Point, k: usize, max_dist: Option<f64>) -> Result<Hits> {
-        let max_dist = max_dist_arg(max_dist)?;
-        let index = c_string(index)?;
-        let c = point.coords();
-        let h = self.raw_handle();
-        // SAFETY: index is NUL-terminated, c holds c.len() doubles, out is
-        // a live store_bytes.
-        let bytes = with_buffer(|out| unsafe {
-            sys::store_nearby(h, index.as_ptr(), c.as_ptr(), c.len(), k, max_dist, out)
-        })?;
-        Hits::new(bytes)
+        nearby_raw(self.raw_handle(), index, point, k, max_dist, None)
     }
 
     /// Runs [`intersects`](Ops::intersects) for every rect in one call and
@@ -530,7 +574,7 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(batch.get(1).unwrap().first().unwrap().key(), b"pos:b");
     /// ```
     fn intersects_many(&self, index: &str, rects: &[Rect], limit: usize) -> Result<Batch> {
-        box_batch(self.raw_handle(), index, rects, limit, sys::store_intersects_many)
+        box_batch(self.raw_handle(), index, rects, limit, None, sys::store_intersects_many_ex)
     }
 
     /// Runs [`within`](Ops::within) for every rect in one call, as
@@ -548,7 +592,7 @@ pub trait Ops: private::Sealed {
     /// assert_eq!(batch.get(1).unwrap().len(), 2);
     /// ```
     fn within_many(&self, index: &str, rects: &[Rect], limit: usize) -> Result<Batch> {
-        box_batch(self.raw_handle(), index, rects, limit, sys::store_within_many)
+        box_batch(self.raw_handle(), index, rects, limit, None, sys::store_within_many_ex)
     }
 
     /// Runs [`nearby`](Ops::nearby) for every point in one call and one
@@ -572,18 +616,7 @@ pub trait Ops: private::Sealed {
     /// }
     /// ```
     fn nearby_many(&self, index: &str, points: &[Point], k: usize, max_dist: Option<f64>) -> Result<Batch> {
-        let max_dist = max_dist_arg(max_dist)?;
-        let dims = same_dims(points.iter().map(Point::dims), "point")?;
-        let flat: Vec<f64> = points.iter().flat_map(|p| p.coords().iter().copied()).collect();
-        let index = c_string(index)?;
-        let h = self.raw_handle();
-        let n = points.len();
-        // SAFETY: index is NUL-terminated; flat holds n * dims doubles (or
-        // the pointer is NULL for n = 0); out is a live store_bytes.
-        let bytes = with_buffer(|out| unsafe {
-            sys::store_nearby_many(h, index.as_ptr(), ptr_or_null(&flat), dims, n, k, max_dist, out)
-        })?;
-        Batch::new(bytes, n)
+        nearby_many_raw(self.raw_handle(), index, points, k, max_dist, None)
     }
 
     /// Every pair of distinct items of a spatial index whose boxes are at
@@ -619,6 +652,289 @@ pub trait Ops: private::Sealed {
         // store_bytes.
         let bytes = with_buffer(|out| unsafe { sys::store_pairs(h, index.as_ptr(), max_dist, pat, out) })?;
         Pairs::new(bytes)
+    }
+
+    /// [`scan`](Ops::scan) over the items that pass `filter`, applied
+    /// inside the store; the limit counts the items that pass.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Range, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("npc:1", r#"{"hp":3}"#).unwrap();
+    /// db.set("npc:2", r#"{"hp":30}"#).unwrap();
+    /// let weak = db.scan_with("", Range::prefix("npc:"), &Filter::new().where_range("hp", 0.0, 10.0)).unwrap();
+    /// assert_eq!(weak.first().unwrap().key(), b"npc:1");
+    /// ```
+    fn scan_with(&self, index: &str, range: Range<'_>, filter: &Filter<'_>) -> Result<Hits> {
+        scan_raw(self.raw_handle(), index, range, Some(&filter.raw()?))
+    }
+
+    /// [`intersects`](Ops::intersects) over the items that pass `filter`
+    /// (see [`Filter`]).
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 1]").unwrap();
+    /// db.set("b:1", "[1 1]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
+    /// assert_eq!(db.intersects_with("pos", &r, 0, &Filter::new().matching("b:*")).unwrap().len(), 1);
+    /// ```
+    fn intersects_with(&self, index: &str, rect: &Rect, limit: usize, filter: &Filter<'_>) -> Result<Hits> {
+        box_query(self.raw_handle(), index, rect, limit, Some(&filter.raw()?), sys::store_intersects_ex)
+    }
+
+    /// [`within`](Ops::within) over the items that pass `filter`.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 1]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
+    /// assert!(db.within_with("pos", &r, 0, &Filter::new().matching("b:*")).unwrap().is_empty());
+    /// ```
+    fn within_with(&self, index: &str, rect: &Rect, limit: usize, filter: &Filter<'_>) -> Result<Hits> {
+        box_query(self.raw_handle(), index, rect, limit, Some(&filter.raw()?), sys::store_within_ex)
+    }
+
+    /// [`nearby`](Ops::nearby) over the items that pass `filter`: the `k`
+    /// nearest items that pass, not the items that pass among the `k`
+    /// nearest.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Point, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", Some("pos")).unwrap();
+    /// db.set("npc:1", r#"{"pos":[1,0],"hostile":false}"#).unwrap();
+    /// db.set("npc:2", r#"{"pos":[5,0],"hostile":true}"#).unwrap();
+    /// let origin = Point::new(&[0.0, 0.0]).unwrap();
+    /// let f = Filter::new().where_exists("hostile").where_eq("team", "none");
+    /// assert!(db.nearby_with("pos", &origin, 1, None, &f).unwrap().is_empty());
+    /// let near = db.nearby_with("pos", &origin, 1, None, &Filter::new().matching("npc:2")).unwrap();
+    /// assert_eq!(near.first().unwrap().distance(), 5.0);
+    /// ```
+    fn nearby_with(&self, index: &str, point: &Point, k: usize, max_dist: Option<f64>, filter: &Filter<'_>) -> Result<Hits> {
+        nearby_raw(self.raw_handle(), index, point, k, max_dist, Some(&filter.raw()?))
+    }
+
+    /// How many items [`scan_with`](Ops::scan_with) would return, without
+    /// copying any of them out (`STORE_QUERY_COUNT_ONLY`).
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Range, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("npc:1", "a").unwrap();
+    /// db.set("npc:2", "b").unwrap();
+    /// db.set("pc:1", "c").unwrap();
+    /// assert_eq!(db.scan_count("", Range::prefix("npc:"), &Filter::new()).unwrap(), 2);
+    /// ```
+    fn scan_count(&self, index: &str, range: Range<'_>, filter: &Filter<'_>) -> Result<usize> {
+        count_of(scan_bytes(self.raw_handle(), index, range, Some(&filter.raw_counting()?))?)
+    }
+
+    /// How many items [`intersects_with`](Ops::intersects_with) would
+    /// return, without copying any of them out.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 1]").unwrap();
+    /// db.set("b:1", "[1 1]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
+    /// assert_eq!(db.intersects_count("pos", &r, &Filter::new()).unwrap(), 2);
+    /// assert_eq!(db.intersects_count("pos", &r, &Filter::new().matching("a:*")).unwrap(), 1);
+    /// ```
+    fn intersects_count(&self, index: &str, rect: &Rect, filter: &Filter<'_>) -> Result<usize> {
+        count_of(box_bytes(self.raw_handle(), index, rect, 0, Some(&filter.raw_counting()?), sys::store_intersects_ex)?)
+    }
+
+    /// How many items [`within_with`](Ops::within_with) would return,
+    /// without copying any of them out.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 1]").unwrap();
+    /// db.set("a:2", "[5 5]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
+    /// assert_eq!(db.within_count("pos", &r, &Filter::new()).unwrap(), 1);
+    /// ```
+    fn within_count(&self, index: &str, rect: &Rect, filter: &Filter<'_>) -> Result<usize> {
+        count_of(box_bytes(self.raw_handle(), index, rect, 0, Some(&filter.raw_counting()?), sys::store_within_ex)?)
+    }
+
+    /// How many items lie within `max_dist` of `point` and pass `filter`,
+    /// without copying any of them out.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Point, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 0]").unwrap();
+    /// db.set("a:2", "[9 0]").unwrap();
+    /// let origin = Point::new(&[0.0, 0.0]).unwrap();
+    /// assert_eq!(db.nearby_count("pos", &origin, 5.0, &Filter::new()).unwrap(), 1);
+    /// ```
+    fn nearby_count(&self, index: &str, point: &Point, max_dist: f64, filter: &Filter<'_>) -> Result<usize> {
+        count_of(nearby_bytes(self.raw_handle(), index, point, 0, Some(max_dist), Some(&filter.raw_counting()?))?)
+    }
+
+    /// [`intersects_many`](Ops::intersects_many) over the items that pass
+    /// `filter` (the same filter for every rect).
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 1]").unwrap();
+    /// db.set("b:1", "[1 1]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
+    /// let batch = db.intersects_many_with("pos", &[r, r], 0, &Filter::new().matching("a:*")).unwrap();
+    /// assert_eq!(batch.get(1).unwrap().len(), 1);
+    /// ```
+    fn intersects_many_with(&self, index: &str, rects: &[Rect], limit: usize, filter: &Filter<'_>) -> Result<Batch> {
+        box_batch(self.raw_handle(), index, rects, limit, Some(&filter.raw()?), sys::store_intersects_many_ex)
+    }
+
+    /// [`within_many`](Ops::within_many) over the items that pass `filter`.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 1]").unwrap();
+    /// let r = Rect::new(&[0.0, 0.0], &[2.0, 2.0]).unwrap();
+    /// let batch = db.within_many_with("pos", &[r], 0, &Filter::new().keys_only()).unwrap();
+    /// assert_eq!(batch.get(0).unwrap().first().unwrap().value(), b"");
+    /// ```
+    fn within_many_with(&self, index: &str, rects: &[Rect], limit: usize, filter: &Filter<'_>) -> Result<Batch> {
+        box_batch(self.raw_handle(), index, rects, limit, Some(&filter.raw()?), sys::store_within_many_ex)
+    }
+
+    /// [`nearby_many`](Ops::nearby_many) over the items that pass `filter`:
+    /// each query gets the `k` nearest items that pass.
+    ///
+    /// ```
+    /// # use store::{Filter, Ops, Point, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_spatial_index("pos", "*", None).unwrap();
+    /// db.set("a:1", "[1 0]").unwrap();
+    /// db.set("b:1", "[2 0]").unwrap();
+    /// let p = [Point::new(&[0.0, 0.0]).unwrap()];
+    /// let batch = db.nearby_many_with("pos", &p, 1, None, &Filter::new().matching("b:*")).unwrap();
+    /// assert_eq!(batch.get(0).unwrap().first().unwrap().key(), b"b:1");
+    /// ```
+    fn nearby_many_with(
+        &self,
+        index: &str,
+        points: &[Point],
+        k: usize,
+        max_dist: Option<f64>,
+        filter: &Filter<'_>,
+    ) -> Result<Batch> {
+        nearby_many_raw(self.raw_handle(), index, points, k, max_dist, Some(&filter.raw()?))
+    }
+
+    /// Sets the field at `path` (an sjson path: `"hp"`, `"pos.0"`,
+    /// `"inv.-1"` appends) of the JSON value under `key` to `json` (JSON
+    /// text), in one transaction (or this one), keeping the key's TTL; a
+    /// spatial index whose geometry is that field moves the item. Returns
+    /// `false` for a missing key. A value that is not a JSON object or
+    /// array, JSON text that is not JSON, or a path that does not name one
+    /// settable field is [`Error::InvalidArg`]; whatever is refused
+    /// changes nothing.
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("p", r#"{"hp":10}"#).unwrap();
+    /// assert!(db.set_field("p", "name", r#""ann""#).unwrap());
+    /// assert!(!db.set_field("nobody", "name", "1").unwrap());
+    /// assert!(db.set_field("p", "hp.max", "1").is_err()); // hp is a number
+    /// assert_eq!(db.get("p").unwrap().unwrap(), r#"{"hp":10,"name":"ann"}"#);
+    /// ```
+    fn set_field(&self, key: impl AsRef<[u8]>, path: &str, json: impl AsRef<[u8]>) -> Result<bool> {
+        let (k, kl) = raw_parts(key.as_ref());
+        let (v, vl) = raw_parts(json.as_ref());
+        let path = c_string(path)?;
+        // SAFETY: k and v are valid for kl and vl bytes; path is NUL-terminated.
+        check(unsafe { sys::store_set_field(self.raw_handle(), k, kl, path.as_ptr(), v, vl) })
+    }
+
+    /// Adds `delta` to the number at `path` and returns the new number,
+    /// or `None` for a missing key. The field must hold a number and the
+    /// sum must be finite; otherwise as [`set_field`](Ops::set_field).
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("p", r#"{"hp":10}"#).unwrap();
+    /// assert_eq!(db.incr_field("p", "hp", -2.5).unwrap(), Some(7.5));
+    /// assert!(db.incr_field("p", "name", 1.0).is_err());
+    /// ```
+    fn incr_field(&self, key: impl AsRef<[u8]>, path: &str, delta: f64) -> Result<Option<f64>> {
+        let (k, kl) = raw_parts(key.as_ref());
+        let path = c_string(path)?;
+        let mut out = 0.0;
+        // SAFETY: k is valid for kl bytes, path NUL-terminated, out a live f64.
+        let found = check(unsafe { sys::store_incr_field(self.raw_handle(), k, kl, path.as_ptr(), delta, &mut out) })?;
+        Ok(found.then_some(out))
+    }
+
+    /// Removes the field at `path`, which must be there; `false` for a
+    /// missing key. Otherwise as [`set_field`](Ops::set_field).
+    ///
+    /// ```
+    /// # use store::{Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("p", r#"{"hp":10,"tmp":1}"#).unwrap();
+    /// assert!(db.delete_field("p", "tmp").unwrap());
+    /// assert!(db.delete_field("p", "tmp").is_err());
+    /// ```
+    fn delete_field(&self, key: impl AsRef<[u8]>, path: &str) -> Result<bool> {
+        let (k, kl) = raw_parts(key.as_ref());
+        let path = c_string(path)?;
+        // SAFETY: k is valid for kl bytes, path NUL-terminated.
+        check(unsafe { sys::store_delete_field(self.raw_handle(), k, kl, path.as_ptr()) })
+    }
+
+    /// Applies every update in order, in one transaction, all or none;
+    /// `false` when a key is missing (then nothing changed). Several
+    /// updates of one key apply one after another.
+    ///
+    /// ```
+    /// # use store::{FieldUpdate, Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("a", r#"{"hp":1}"#).unwrap();
+    /// let ups = [FieldUpdate::incr("a", "hp", 1.0), FieldUpdate::delete("a", "nothing")];
+    /// assert!(db.update_fields(&ups).is_err());
+    /// assert_eq!(db.get("a").unwrap().unwrap(), r#"{"hp":1}"#);
+    /// ```
+    fn update_fields(&self, updates: &[FieldUpdate<'_>]) -> Result<bool> {
+        update_fields(self.raw_handle(), updates)
+    }
+
+    /// The definitions of every index, ordered by name; on a transaction,
+    /// those it sees (the ones it made included).
+    ///
+    /// ```
+    /// # use store::{IndexInfo, IndexKind, IndexType, Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_index("age", "user:*", IndexKind::Json("age")).unwrap();
+    /// db.create_spatial_index("pos", "obj:*", None).unwrap();
+    /// let info = db.indexes().unwrap();
+    /// assert_eq!(info[0], IndexInfo { name: "age".into(), pattern: "user:*".into(), kind: IndexType::Json, path: Some("age".into()) });
+    /// assert_eq!((info[1].kind, info[1].path.as_deref()), (IndexType::Spatial, None));
+    /// ```
+    fn indexes(&self) -> Result<Vec<IndexInfo>> {
+        let h = self.raw_handle();
+        // SAFETY: out is a live store_bytes.
+        let bytes = with_buffer(|out| unsafe { sys::store_indexes(h, out) })?;
+        decode_indexes(&bytes)
     }
 
     /// The number of items, counting expired ones not yet swept (the
@@ -688,6 +1004,106 @@ fn set_raw(h: sys::store_t, key: &[u8], value: &[u8], ttl_ms: i64) -> Result<()>
     check_ok(unsafe { sys::store_set(h, k, kl, v, vl, ttl_ms) })
 }
 
+/// The options pointer for a call: NULL without a filter. It borrows
+/// `raw`.
+fn opts_ptr(raw: Option<&RawFilter>, opts: &mut sys::store_query_opts) -> *const sys::store_query_opts {
+    match raw {
+        None => std::ptr::null(),
+        Some(r) => {
+            *opts = r.opts();
+            opts
+        }
+    }
+}
+
+fn no_opts() -> sys::store_query_opts {
+    sys::store_query_opts { flags: 0, match_: std::ptr::null(), where_: std::ptr::null(), where_len: 0 }
+}
+
+fn scan_raw(h: sys::store_t, index: &str, range: Range<'_>, filter: Option<&RawFilter>) -> Result<Hits> {
+    Hits::new(scan_bytes(h, index, range, filter)?)
+}
+
+fn scan_bytes(h: sys::store_t, index: &str, range: Range<'_>, filter: Option<&RawFilter>) -> Result<Bytes> {
+    let index = c_string(index)?;
+    let (lo, lol) = range.lo.map_or((std::ptr::null(), 0), raw_parts);
+    let (hi, hil) = range.hi.map_or((std::ptr::null(), 0), raw_parts);
+    let mut flags = match range.order {
+        Order::Ascending => 0,
+        Order::Descending => sys::STORE_SCAN_DESC,
+    };
+    if range.prefix {
+        flags |= sys::STORE_SCAN_PREFIX;
+    }
+    let mut opts = no_opts();
+    let o = opts_ptr(filter, &mut opts);
+    // SAFETY: index is NUL-terminated; lo/hi are NULL (open) or valid for
+    // their lengths; o is NULL or points to opts, whose pointers borrow
+    // `filter`; out is a live store_bytes.
+    with_buffer(|out| unsafe { sys::store_scan_ex(h, index.as_ptr(), lo, lol, hi, hil, flags, range.limit, o, out) })
+}
+
+fn nearby_raw(
+    h: sys::store_t,
+    index: &str,
+    point: &Point,
+    k: usize,
+    max_dist: Option<f64>,
+    filter: Option<&RawFilter>,
+) -> Result<Hits> {
+    Hits::new(nearby_bytes(h, index, point, k, max_dist, filter)?)
+}
+
+fn nearby_bytes(
+    h: sys::store_t,
+    index: &str,
+    point: &Point,
+    k: usize,
+    max_dist: Option<f64>,
+    filter: Option<&RawFilter>,
+) -> Result<Bytes> {
+    let max_dist = max_dist_arg(max_dist)?;
+    let index = c_string(index)?;
+    let c = point.coords();
+    let mut opts = no_opts();
+    let o = opts_ptr(filter, &mut opts);
+    // SAFETY: index is NUL-terminated, c holds c.len() doubles, o is NULL
+    // or points to opts (which borrows `filter`), out is a live store_bytes.
+    with_buffer(|out| unsafe { sys::store_nearby_ex(h, index.as_ptr(), c.as_ptr(), c.len(), k, max_dist, o, out) })
+}
+
+/// The count of a count-only result (`STORE_QUERY_COUNT_ONLY`): one u32.
+fn count_of(bytes: Bytes) -> Result<usize> {
+    match <[u8; 4]>::try_from(bytes.as_bytes()) {
+        Ok(b) => Ok(u32::from_le_bytes(b) as usize),
+        Err(_) => Err(Error::Internal(format!("a count-only result of {} bytes, want 4", bytes.len()))),
+    }
+}
+
+fn nearby_many_raw(
+    h: sys::store_t,
+    index: &str,
+    points: &[Point],
+    k: usize,
+    max_dist: Option<f64>,
+    filter: Option<&RawFilter>,
+) -> Result<Batch> {
+    let max_dist = max_dist_arg(max_dist)?;
+    let dims = same_dims(points.iter().map(Point::dims), "point")?;
+    let flat: Vec<f64> = points.iter().flat_map(|p| p.coords().iter().copied()).collect();
+    let index = c_string(index)?;
+    let n = points.len();
+    let mut opts = no_opts();
+    let o = opts_ptr(filter, &mut opts);
+    // SAFETY: index is NUL-terminated; flat holds n * dims doubles (or the
+    // pointer is NULL for n = 0); o is NULL or points to opts; out is a
+    // live store_bytes.
+    let bytes = with_buffer(|out| unsafe {
+        sys::store_nearby_many_ex(h, index.as_ptr(), ptr_or_null(&flat), dims, n, k, max_dist, o, out)
+    })?;
+    Batch::new(bytes, n)
+}
+
 type BoxFn = unsafe extern "C" fn(
     sys::store_t,
     *const std::ffi::c_char,
@@ -695,17 +1111,23 @@ type BoxFn = unsafe extern "C" fn(
     *const f64,
     usize,
     usize,
+    *const sys::store_query_opts,
     *mut sys::store_bytes,
 ) -> i32;
 
-fn box_query(h: sys::store_t, index: &str, rect: &Rect, limit: usize, f: BoxFn) -> Result<Hits> {
+fn box_query(h: sys::store_t, index: &str, rect: &Rect, limit: usize, filter: Option<&RawFilter>, f: BoxFn) -> Result<Hits> {
+    Hits::new(box_bytes(h, index, rect, limit, filter, f)?)
+}
+
+fn box_bytes(h: sys::store_t, index: &str, rect: &Rect, limit: usize, filter: Option<&RawFilter>, f: BoxFn) -> Result<Bytes> {
     let index = c_string(index)?;
     let (min, max) = (rect.min(), rect.max());
-    // SAFETY: f is store_intersects or store_within; index is
-    // NUL-terminated, min and max hold rect.dims() doubles each, out is a
-    // live store_bytes.
-    let bytes = with_buffer(|out| unsafe { f(h, index.as_ptr(), min.as_ptr(), max.as_ptr(), rect.dims(), limit, out) })?;
-    Hits::new(bytes)
+    let mut opts = no_opts();
+    let o = opts_ptr(filter, &mut opts);
+    // SAFETY: f is store_intersects_ex or store_within_ex; index is
+    // NUL-terminated, min and max hold rect.dims() doubles each, o is NULL
+    // or points to opts, out is a live store_bytes.
+    with_buffer(|out| unsafe { f(h, index.as_ptr(), min.as_ptr(), max.as_ptr(), rect.dims(), limit, o, out) })
 }
 
 /// The C API's max_dist for nearby: -1 for no bound.
@@ -745,20 +1167,31 @@ type BoxBatchFn = unsafe extern "C" fn(
     usize,
     usize,
     usize,
+    *const sys::store_query_opts,
     *mut sys::store_bytes,
 ) -> i32;
 
-fn box_batch(h: sys::store_t, index: &str, rects: &[Rect], limit: usize, f: BoxBatchFn) -> Result<Batch> {
+fn box_batch(
+    h: sys::store_t,
+    index: &str,
+    rects: &[Rect],
+    limit: usize,
+    filter: Option<&RawFilter>,
+    f: BoxBatchFn,
+) -> Result<Batch> {
     let dims = same_dims(rects.iter().map(Rect::dims), "rect")?;
     let mins: Vec<f64> = rects.iter().flat_map(|r| r.min().iter().copied()).collect();
     let maxs: Vec<f64> = rects.iter().flat_map(|r| r.max().iter().copied()).collect();
     let index = c_string(index)?;
     let n = rects.len();
-    // SAFETY: f is store_intersects_many or store_within_many; index is
-    // NUL-terminated; mins and maxs hold n * dims doubles each (or are NULL
-    // for n = 0); out is a live store_bytes.
+    let mut opts = no_opts();
+    let o = opts_ptr(filter, &mut opts);
+    // SAFETY: f is store_intersects_many_ex or store_within_many_ex; index
+    // is NUL-terminated; mins and maxs hold n * dims doubles each (or are
+    // NULL for n = 0); o is NULL or points to opts; out is a live
+    // store_bytes.
     let bytes = with_buffer(|out| unsafe {
-        f(h, index.as_ptr(), ptr_or_null(&mins), ptr_or_null(&maxs), dims, n, limit, out)
+        f(h, index.as_ptr(), ptr_or_null(&mins), ptr_or_null(&maxs), dims, n, limit, o, out)
     })?;
     Batch::new(bytes, n)
 }

@@ -6,7 +6,8 @@ use std::path::Path;
 use store_sys as sys;
 
 use crate::error::{Error, Result, check_ok};
-use crate::ops::{Ops, c_string};
+use crate::ops::Ops;
+use crate::query;
 use crate::tx::Tx;
 
 /// How often a file store's writes reach the disk.
@@ -135,7 +136,7 @@ pub enum IndexKind<'a> {
 }
 
 impl<'a> IndexKind<'a> {
-    fn raw(self) -> (i32, Option<&'a str>) {
+    pub(crate) fn raw(self) -> (i32, Option<&'a str>) {
         match self {
             IndexKind::String => (sys::STORE_INDEX_STRING, None),
             IndexKind::Binary => (sys::STORE_INDEX_BINARY, None),
@@ -274,9 +275,9 @@ impl Store {
     /// # use store::{Ops, Store};
     /// let db = Store::open_in_memory().unwrap();
     /// db.set("k", "v").unwrap();
-    /// let v = db.get("k").unwrap();
+    /// let hits = db.get_many(["k"]).unwrap(); // a result buffer
     /// assert!(Store::outstanding_buffers() >= 1);
-    /// drop(v);
+    /// drop(hits);
     /// ```
     pub fn outstanding_buffers() -> u64 {
         // SAFETY: takes nothing, never fails.
@@ -376,13 +377,7 @@ impl Store {
     /// ```
     pub fn create_index(&self, name: &str, pattern: &str, kind: IndexKind<'_>) -> Result<()> {
         let (kind, path) = kind.raw();
-        let name = c_string(name)?;
-        let pattern = c_string(pattern)?;
-        let path = path.map(c_string).transpose()?;
-        let path_ptr = path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
-        // SAFETY: name and pattern are NUL-terminated; path_ptr is NULL or
-        // NUL-terminated and borrowed from `path`, alive for the call.
-        check_ok(unsafe { sys::store_create_index(self.h, name.as_ptr(), pattern.as_ptr(), kind, path_ptr) })
+        query::create_index(self.h, name, pattern, kind, path)
     }
 
     /// Builds a spatial (R-tree) index called `name` over the keys matching
@@ -402,12 +397,7 @@ impl Store {
     /// assert_eq!(hits.first().unwrap().distance(), 5.0);
     /// ```
     pub fn create_spatial_index(&self, name: &str, pattern: &str, json_path: Option<&str>) -> Result<()> {
-        let name = c_string(name)?;
-        let pattern = c_string(pattern)?;
-        let path = json_path.map(c_string).transpose()?;
-        let path_ptr = path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
-        // SAFETY: as in create_index.
-        check_ok(unsafe { sys::store_create_spatial_index(self.h, name.as_ptr(), pattern.as_ptr(), path_ptr) })
+        query::create_spatial_index(self.h, name, pattern, json_path)
     }
 
     /// Removes an index (its items stay). An unknown name is
@@ -421,14 +411,14 @@ impl Store {
     /// assert!(matches!(db.drop_index("i"), Err(Error::NoIndex(_))));
     /// ```
     pub fn drop_index(&self, name: &str) -> Result<()> {
-        let name = c_string(name)?;
-        // SAFETY: name is NUL-terminated.
-        check_ok(unsafe { sys::store_drop_index(self.h, name.as_ptr()) })
+        query::drop_index(self.h, name)
     }
 
     /// Rewrites the database file with only its live items; reads and
     /// writes go on meanwhile, the caller blocks until done. Does nothing
-    /// in memory. A shrink already running is [`Error::Busy`].
+    /// in memory. If a shrink is already running (the automatic one, or
+    /// another thread's), it waits for it and then runs its own: `Ok`
+    /// means the file was compacted.
     ///
     /// ```
     /// let db = store::Store::open_in_memory().unwrap();

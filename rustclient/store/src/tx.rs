@@ -7,7 +7,8 @@ use store_sys as sys;
 
 use crate::error::{Error, Result, check_ok};
 use crate::ops::Ops;
-use crate::store::Store;
+use crate::query;
+use crate::store::{IndexKind, Store};
 
 /// An open transaction of a [`Store`]. The data methods come from [`Ops`]
 /// and join the transaction. `commit` makes the writes durable and
@@ -66,6 +67,64 @@ impl<'db> Tx<'db> {
             return Err(Error::Internal("store_begin succeeded with handle 0".into()));
         }
         Ok(Tx { h, writable, _store: PhantomData, _not_send: PhantomData })
+    }
+
+    /// Builds an ordered index inside this write transaction, as
+    /// [`Store::create_index`] does: it exists for the rest of the
+    /// transaction, a rollback (or dropping the `Tx`) takes it away, and
+    /// the commit saves it. A read-only transaction is
+    /// [`Error::TxReadOnly`].
+    ///
+    /// ```
+    /// # use store::{IndexKind, Ops, Range, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.set("user:1", "bob").unwrap();
+    /// {
+    ///     let tx = db.begin_write().unwrap();
+    ///     tx.create_index("names", "user:*", IndexKind::String).unwrap();
+    ///     assert_eq!(tx.scan("names", Range::all()).unwrap().len(), 1);
+    /// } // rolled back
+    /// assert!(db.indexes().unwrap().is_empty());
+    /// ```
+    pub fn create_index(&self, name: &str, pattern: &str, kind: IndexKind<'_>) -> Result<()> {
+        let (kind, path) = kind.raw();
+        query::create_index(self.h, name, pattern, kind, path)
+    }
+
+    /// Builds a spatial index inside this write transaction, as
+    /// [`Store::create_spatial_index`] does; writes later in the
+    /// transaction update it, and a rollback removes it with them. A
+    /// region made of an index and a record is then one atomic change.
+    ///
+    /// ```
+    /// # use store::{Ops, Rect, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.update(|tx| {
+    ///     tx.create_spatial_index("region:1", "region:1:*", Some("pos"))?;
+    ///     tx.set("region:1:meta", r#"{"pos":[0,0],"name":"start"}"#)
+    /// }).unwrap();
+    /// let all = Rect::new(&[-1.0, -1.0], &[1.0, 1.0]).unwrap();
+    /// assert_eq!(db.intersects("region:1", &all, 0).unwrap().len(), 1);
+    /// ```
+    pub fn create_spatial_index(&self, name: &str, pattern: &str, json_path: Option<&str>) -> Result<()> {
+        query::create_spatial_index(self.h, name, pattern, json_path)
+    }
+
+    /// Removes an index inside this write transaction; a rollback puts it
+    /// back. An unknown name is [`Error::NoIndex`].
+    ///
+    /// ```
+    /// # use store::{IndexKind, Ops, Store};
+    /// let db = Store::open_in_memory().unwrap();
+    /// db.create_index("i", "*", IndexKind::Binary).unwrap();
+    /// let tx = db.begin_write().unwrap();
+    /// tx.drop_index("i").unwrap();
+    /// assert!(tx.indexes().unwrap().is_empty());
+    /// tx.rollback().unwrap();
+    /// assert_eq!(db.indexes().unwrap().len(), 1);
+    /// ```
+    pub fn drop_index(&self, name: &str) -> Result<()> {
+        query::drop_index(self.h, name)
     }
 
     /// Commits and ends the transaction. If writing the file fails, the

@@ -43,12 +43,101 @@ fn bytes_deref_does_not_copy() {
     let db = Store::open_in_memory().unwrap();
     db.set("k", "value").unwrap();
     let v = db.get("k").unwrap().unwrap();
-    // Every view points into the same library buffer.
+    // Every view points into the same buffer.
     assert_eq!(v.as_ptr(), v.as_bytes().as_ptr());
     assert_eq!(v.as_ptr(), v.as_str().unwrap().as_ptr());
     assert_eq!(AsRef::<[u8]>::as_ref(&v).as_ptr(), v.as_ptr());
+    // into_vec hands the crate's own buffer over without a copy.
+    let p = v.as_ptr();
+    let owned = v.into_vec();
+    assert_eq!(owned.as_ptr(), p);
     // Bytes may move to another thread and be freed there.
+    let v = db.get("k").unwrap().unwrap();
     std::thread::spawn(move || assert_eq!(v, "value")).join().unwrap();
+}
+
+#[test]
+fn get_into_reuses_and_grows_the_buffer() {
+    let db = Store::open_in_memory().unwrap();
+    let sizes = [0usize, 1, 100, 5_000, 70_000, 1_000_000, 3];
+    for (i, n) in sizes.iter().enumerate() {
+        let v: Vec<u8> = (0..*n).map(|j| (j % 253) as u8 ^ i as u8).collect();
+        db.set(format!("k{i}"), &v).unwrap();
+    }
+    let mut buf = Vec::new();
+    for (i, n) in sizes.iter().enumerate() {
+        let key = format!("k{i}");
+        assert!(db.get_into(&key, &mut buf).unwrap());
+        assert_eq!(buf.len(), *n);
+        assert!(buf.iter().enumerate().all(|(j, b)| *b == (j % 253) as u8 ^ i as u8));
+        // get (through the thread's scratch buffer, or its own allocation
+        // above the scratch size) gives the same bytes.
+        assert_eq!(db.get(&key).unwrap().unwrap().as_bytes(), &buf[..]);
+    }
+    // A big buffer stays big: the next small read allocates nothing.
+    let cap = buf.capacity();
+    assert!(cap >= 1_000_000);
+    assert!(db.get_into("k2", &mut buf).unwrap());
+    assert_eq!((buf.len(), buf.capacity()), (100, cap));
+    // A miss leaves it empty.
+    assert!(!db.get_into("missing", &mut buf).unwrap());
+    assert!(buf.is_empty());
+    // In a transaction, it sees the transaction's writes.
+    db.update(|tx| {
+        tx.set("k2", "in tx")?;
+        assert!(tx.get_into("k2", &mut buf)?);
+        assert_eq!(buf, b"in tx");
+        Ok::<(), Error>(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn too_small_through_the_raw_call() {
+    let db = Store::open_in_memory().unwrap();
+    db.set("k", "0123456789").unwrap();
+    let mut buf = [0u8; 4];
+    let mut len = 0usize;
+    // SAFETY: the key and buffer are valid for the lengths given.
+    let st = unsafe { store::sys::store_get_into(db.as_raw(), b"k".as_ptr(), 1, buf.as_mut_ptr(), buf.len(), &mut len) };
+    assert_eq!(st, store::sys::STORE_ERR_BUFFER_TOO_SMALL);
+    assert_eq!(len, 10);
+    assert_eq!(buf, [0; 4]);
+    assert_eq!(store::status_name(st), "STORE_ERR_BUFFER_TOO_SMALL");
+}
+
+#[test]
+fn ttl_many_matches_ttl() {
+    let db = Store::open_in_memory().unwrap();
+    db.set("never", "v").unwrap();
+    db.set_with_ttl("minute", "v", Duration::from_secs(60)).unwrap();
+    db.set_with_ttl("gone", "v", Duration::from_millis(1)).unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    let keys = ["never", "minute", "missing", "gone"];
+    let many = db.ttl_many(keys).unwrap();
+    assert_eq!(many.len(), keys.len());
+    assert_eq!(many[0], Some(Ttl::Never));
+    assert!(matches!(many[1], Some(Ttl::Expires(d)) if d > Duration::from_secs(59) && d <= Duration::from_secs(60)));
+    assert_eq!(many[2], None);
+    assert_eq!(many[3], None);
+    assert_eq!(db.ttl("gone").unwrap(), None);
+    assert!(db.ttl_many(Vec::<&str>::new()).unwrap().is_empty());
+}
+
+#[test]
+fn len_leaves_out_expired_items() {
+    let db = Store::open_in_memory().unwrap();
+    for i in 0..10 {
+        if i % 2 == 0 {
+            db.set_with_ttl(format!("k{i}"), "v", Duration::from_millis(20)).unwrap();
+        } else {
+            db.set(format!("k{i}"), "v").unwrap();
+        }
+    }
+    assert_eq!(db.len().unwrap(), 10);
+    std::thread::sleep(Duration::from_millis(60));
+    // Before the engine's once-a-second sweep has deleted them.
+    assert_eq!(db.len().unwrap(), 5);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 package rtree
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"sort"
@@ -266,6 +267,20 @@ func compare(t *testing.T, tr *Tree, m *model, g *gen, rounds int) {
 			if got[i] != want[i] {
 				t.Fatalf("Nearest %v k=%d max=%v: item %d got %v want %v\n got %v\nwant %v", p, k, maxDist, i, got[i], want[i], got, want)
 			}
+		}
+		// NearestFunc: the k nearest of the items a predicate accepts,
+		// against the model's full order filtered.
+		mod := uint32(1 + g.r.Intn(7))
+		accept := func(id uint32) bool { return id%mod == 0 }
+		got = tr.NearestFunc(p, k, maxDist, less, accept, nil)
+		want = nil
+		for _, nb := range m.nearest(p, 0, maxDist, less) {
+			if accept(nb.ID) && (k <= 0 || len(want) < k) {
+				want = append(want, nb)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("NearestFunc %v k=%d max=%v id%%%d: got %v, want %v", p, k, maxDist, mod, got, want)
 		}
 	}
 }

@@ -59,6 +59,21 @@ func maxD2(x float64) float64 {
 // queued. Scratch comes from a pool, so a call allocates nothing when dst has
 // room.
 func (t *Tree) Nearest(point []float64, k int, maxDist float64, less func(a, b uint32) bool, dst []Neighbor) []Neighbor {
+	return t.nearest(point, k, maxDist, less, nil, dst)
+}
+
+// NearestFunc is Nearest over the items accept reports true for (nil: all):
+// the k nearest accepted items, in one search, however few accept passes;
+// the k-th distance that prunes nodes is that of accepted items only.
+// accept is asked only about items near enough to enter the result at
+// that moment.
+func (t *Tree) NearestFunc(point []float64, k int, maxDist float64, less func(a, b uint32) bool,
+	accept func(id uint32) bool, dst []Neighbor) []Neighbor {
+	return t.nearest(point, k, maxDist, less, accept, dst)
+}
+
+func (t *Tree) nearest(point []float64, k int, maxDist float64, less func(a, b uint32) bool,
+	accept func(id uint32) bool, dst []Neighbor) []Neighbor {
 	pd := len(point)
 	if pd < 1 || pd > t.dims {
 		panic(fmt.Sprintf("rtree: Nearest point has %d coordinates, tree has %d dims", pd, t.dims))
@@ -108,6 +123,9 @@ func (t *Tree) Nearest(point []float64, k int, maxDist float64, less func(a, b u
 			}
 			if nd.level > 0 {
 				q = pushQueue(q, qitem{d2, kid})
+				continue
+			}
+			if accept != nil && !accept(kid) {
 				continue
 			}
 			if h.offer(Neighbor{kid, math.Sqrt(d2)}) {
