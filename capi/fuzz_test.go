@@ -2039,6 +2039,20 @@ func (z *fuzzer) opLimits() {
 				want = sLimit
 			}
 			z.call("limited get_many", func() int32 { st, _ := drvGetMany(h, keys, false, false); return st }, want)
+			// The caller-buffer form builds the same result first: the same
+			// limits, and a buffer of exactly its size is enough.
+			z.call("limited get_many_into", func() int32 { st, _ := drvGetManyInto(h, keys, false, size, false); return st }, want)
+			if n > 0 {
+				names := make([][]byte, n)
+				for i := range keys {
+					names[i] = keys[i].Key
+				}
+				want = sOK
+				if int64(n) > o.MaxBatch {
+					want = sLimit
+				}
+				z.call("limited ttl_many", func() int32 { st, _ := drvTTLMany(h, names, drvPtr, false); return st }, want)
+			}
 		case 4:
 			size := 4
 			for k, v := range model {
