@@ -83,7 +83,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::TempDir;
-use store::{Ops, Options, Point, Range, Rect, Store, SyncPolicy};
+use store::{Error, Ops, Options, Point, Range, Rect, Store, SyncPolicy};
 
 /// Set in the writer process: the data file's path.
 const CRASH_WRITER_ENV: &str = "STORE_CRASH_WRITER_PATH";
@@ -279,7 +279,7 @@ fn crash_writer_child() {
     let policy = parse_policy(&std::env::var(CRASH_POLICY_ENV).unwrap());
     let seed: u64 = std::env::var(CRASH_SEED_ENV).unwrap().parse().unwrap();
     let shrink = std::env::var(CRASH_SHRINK_ENV).is_ok_and(|s| s == "1");
-    let db = Store::open_with(&path, options(policy)).expect("writer: open");
+    let db = open_retrying_busy(&path, policy).expect("writer: open");
     db.create_spatial_index("pos", "pos:*", Some("at")).expect("writer: spatial index");
     let start = last_tx(&db) + 1;
     let began = Instant::now();
@@ -560,6 +560,26 @@ fn spatial_diffs(db: &Store, model: &Model, r: &mut Rng) -> Vec<String> {
     diffs
 }
 
+/// Opens the store for the writer. Busy is retried for a while: the tests
+/// of this binary run in parallel and each spawns writers, and a child
+/// between its fork and its exec holds a copy of every descriptor the
+/// parent had open at the fork, the lock of a store another test had open
+/// then included (flock locks belong to the open file description), until
+/// the exec closes it. On a loaded machine that window lasted long enough
+/// to fail a writer's open now and then.
+fn open_retrying_busy(path: impl AsRef<Path>, policy: SyncPolicy) -> store::Result<Store> {
+    let mut tries = 0;
+    loop {
+        match Store::open_with(path.as_ref(), options(policy)) {
+            Err(Error::Busy(_)) if tries < 100 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 // ---- The parent: rounds of start, kill, reopen, check ------------------------
 
 #[derive(Default, Debug)]
@@ -660,7 +680,7 @@ fn run_crash_rounds(policy: SyncPolicy, default_rounds: u64) -> Stats {
         }
 
         let before = file_len(&path);
-        let db = Store::open_with(&path, options(policy))
+        let db = open_retrying_busy(&path, policy)
             .unwrap_or_else(|e| panic!("round {round}: reopen after SIGKILL failed: {e}"));
         let last = last_tx(&db);
         let max_acked = acks.last().copied().unwrap_or(model.applied);
