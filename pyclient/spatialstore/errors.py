@@ -79,7 +79,7 @@ class Corrupt(StoreError):
 
 
 class Busy(StoreError):
-    """STORE_ERR_BUSY: file held by another store, transaction open, shrink running."""
+    """STORE_ERR_BUSY: file held by another store, or a transaction open at close."""
 
 
 class Internal(StoreError):
