@@ -217,14 +217,13 @@ func (tx *Tx) TTLMany(keys []string, fn func(i int, ttl time.Duration, found boo
 		return err
 	}
 	for i, k := range keys {
-		d, err := tx.engine.TTL(k)
-		switch {
-		case err != nil:
-			fn(i, 0, false)
-		case d < 0:
-			fn(i, -1, true)
-		default:
+		switch d, err := tx.TTL(k); {
+		case err == nil:
 			fn(i, d, true)
+		case errors.Is(err, ErrNotFound):
+			fn(i, 0, false)
+		default:
+			return err
 		}
 	}
 	return nil
